@@ -1,0 +1,65 @@
+namespace SecretRotation.Engine;
+
+/// <summary>
+/// Refresh requests that arrived while the loop was busy or waiting, coalesced into one read.
+/// Not thread-safe: the provider guards it with its lock.
+/// </summary>
+internal sealed class PendingRefresh
+{
+    private readonly List<SecretChangeNotice> _notices = [];
+    private readonly List<TaskCompletionSource> _waiters = [];
+
+    public RefreshTriggers Triggers { get; private set; }
+
+    /// <summary>When the first watcher event of the current burst arrived.</summary>
+    public DateTimeOffset? FirstWatcherEvent { get; private set; }
+
+    /// <summary>When the latest watcher event arrived; the read waits for a quiet window after it.</summary>
+    public DateTimeOffset? LastWatcherEvent { get; private set; }
+
+    /// <summary>True when a request other than a watcher event is waiting, so the read should start now.</summary>
+    public bool IsUrgent => (Triggers & ~RefreshTriggers.Watcher) != RefreshTriggers.None;
+
+    public bool IsEmpty => Triggers == RefreshTriggers.None;
+
+    public void AddWatcherEvent(DateTimeOffset now)
+    {
+        Triggers |= RefreshTriggers.Watcher;
+        FirstWatcherEvent ??= now;
+        LastWatcherEvent = now;
+    }
+
+    public void Add(RefreshTriggers triggers, TaskCompletionSource? waiter)
+    {
+        Triggers |= triggers;
+        if (waiter is not null)
+        {
+            _waiters.Add(waiter);
+        }
+    }
+
+    public void AddNotice(SecretChangeNotice notice, TaskCompletionSource waiter)
+    {
+        Triggers |= RefreshTriggers.ChangeNotice;
+        if (!_notices.Contains(notice))
+        {
+            _notices.Add(notice);
+        }
+
+        _waiters.Add(waiter);
+    }
+
+    /// <summary>Takes everything waiting, leaving this empty. A full refresh absorbs the notices.</summary>
+    public (RefreshTriggers Triggers, IReadOnlyList<SecretChangeNotice> Notices, IReadOnlyList<TaskCompletionSource> Waiters) Take()
+    {
+        var triggers = Triggers;
+        IReadOnlyList<SecretChangeNotice> notices = triggers == RefreshTriggers.ChangeNotice ? _notices.ToArray() : [];
+        var waiters = _waiters.ToArray();
+        _notices.Clear();
+        _waiters.Clear();
+        Triggers = RefreshTriggers.None;
+        FirstWatcherEvent = null;
+        LastWatcherEvent = null;
+        return (triggers, notices, waiters);
+    }
+}

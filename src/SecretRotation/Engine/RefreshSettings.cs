@@ -1,0 +1,72 @@
+using Microsoft.Extensions.Logging;
+
+namespace SecretRotation.Engine;
+
+/// <summary>A validated copy of <see cref="SecretConfigurationSource"/>'s settings, taken at build time.</summary>
+internal sealed record RefreshSettings(
+    bool Optional,
+    TimeSpan? PollInterval,
+    double PollJitter,
+    TimeSpan DebounceWindow,
+    TimeSpan MinimumBackoff,
+    TimeSpan MaximumBackoff,
+    TimeSpan MinimumRefreshInterval,
+    TimeProvider TimeProvider,
+    ILoggerFactory? LoggerFactory)
+{
+    /// <summary>Retry delays get ±20 % jitter.</summary>
+    public const double BackoffJitter = 0.2;
+
+    public static RefreshSettings From(SecretConfigurationSource source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (source.PollInterval is { } poll && poll <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(source), poll, "PollInterval must be positive, or null to turn polling off.");
+        }
+
+        if (double.IsNaN(source.PollJitter) || source.PollJitter is < 0 or > 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(source), source.PollJitter, "PollJitter must be between 0 and 1.");
+        }
+
+        if (source.DebounceWindow < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(source), source.DebounceWindow, "DebounceWindow must not be negative.");
+        }
+
+        if (source.MinimumBackoff <= TimeSpan.Zero || source.MaximumBackoff < source.MinimumBackoff)
+        {
+            throw new ArgumentOutOfRangeException(nameof(source), source.MinimumBackoff, "MinimumBackoff must be positive and not above MaximumBackoff.");
+        }
+
+        if (source.MinimumRefreshInterval < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(source), source.MinimumRefreshInterval, "MinimumRefreshInterval must not be negative.");
+        }
+
+        ArgumentNullException.ThrowIfNull(source.TimeProvider);
+        return new RefreshSettings(
+            source.Optional,
+            source.PollInterval,
+            source.PollJitter,
+            source.DebounceWindow,
+            source.MinimumBackoff,
+            source.MaximumBackoff,
+            source.MinimumRefreshInterval,
+            source.TimeProvider,
+            source.LoggerFactory);
+    }
+
+    /// <summary>The next poll delay: the interval shortened or lengthened by up to <see cref="PollJitter"/>.</summary>
+    public TimeSpan? NextPollDelay(double random) =>
+        PollInterval is { } poll ? poll * (1 + (PollJitter * ((2 * random) - 1))) : null;
+
+    /// <summary>The delay before retry number <paramref name="consecutiveFailures"/> (1-based).</summary>
+    public TimeSpan BackoffDelay(int consecutiveFailures, double random)
+    {
+        var exponent = Math.Min(Math.Max(consecutiveFailures - 1, 0), 30);
+        var ticks = Math.Min(MinimumBackoff.Ticks * Math.Pow(2, exponent), MaximumBackoff.Ticks);
+        return TimeSpan.FromTicks((long)(ticks * (1 + (BackoffJitter * ((2 * random) - 1)))));
+    }
+}

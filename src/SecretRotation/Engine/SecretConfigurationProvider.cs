@@ -1,0 +1,551 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using SecretRotation.Diagnostics;
+
+namespace SecretRotation.Engine;
+
+/// <summary>
+/// The reload engine: owns one <see cref="ISecretSource"/>, its watcher, its clock and one refresh loop. Swaps
+/// <see cref="ConfigurationProvider.Data"/> and fires the reload token only when a value really changed; keeps the last
+/// good data when a read fails.
+/// </summary>
+internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecretRefresher, IDisposable
+{
+    /// <summary>A burst of watcher events is never held back longer than this, even if events keep coming.</summary>
+    private static readonly TimeSpan MinimumDebounceCap = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Task.Delay cannot wait longer than about 49 days; the loop re-checks at least daily.</summary>
+    private static readonly TimeSpan LongestWait = TimeSpan.FromDays(1);
+
+    private readonly ISecretSource _source;
+    private readonly RefreshSettings _settings;
+    private readonly TimeProvider _time;
+    private readonly bool _hasExplicitLoggerFactory;
+    private readonly Lock _gate = new();
+    private readonly PendingRefresh _pending = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<TaskCompletionSource> _idleWaiters = [];
+
+    private volatile ILogger _logger;
+    private SecretSet _current = SecretSet.Empty;
+    private IDisposable? _watch;
+    private Task? _loop;
+    private TaskCompletionSource? _wake;
+    private DateTimeOffset? _nextScheduled;
+    private RefreshTriggers _scheduledTrigger;
+    private bool _loadStarted;
+    private bool _isWaiting;
+    private bool _disposed;
+
+    private bool _hasLoaded;
+    private DateTimeOffset? _lastSuccess;
+    private DateTimeOffset? _lastFailure;
+    private int _consecutiveFailures;
+    private string? _lastError;
+
+    public SecretConfigurationProvider(ISecretSource source, RefreshSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(settings);
+        _source = source;
+        _settings = settings;
+        _time = settings.TimeProvider;
+        _hasExplicitLoggerFactory = settings.LoggerFactory is not null;
+        _logger = settings.LoggerFactory?.CreateLogger(SecretRotationDiagnostics.MeterName) ?? NullLogger.Instance;
+    }
+
+    public string SourceName => _source.Name;
+
+    /// <summary>Completes when the refresh loop has ended (after <see cref="Dispose"/>). For tests.</summary>
+    internal Task Completion => _loop ?? Task.CompletedTask;
+
+    internal ISecretSource Source => _source;
+
+    public SecretSourceStatus Status
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new SecretSourceStatus(
+                    _source.Name, _settings.Optional, _hasLoaded, _current.Count, _lastSuccess, _lastFailure, _consecutiveFailures, _lastError);
+            }
+        }
+    }
+
+    /// <summary>Reads the source once, synchronously; a second call (from <c>IConfigurationRoot.Reload</c>) only requests a refresh.</summary>
+    public override void Load()
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_loadStarted)
+            {
+                _pending.Add(RefreshTriggers.Manual, waiter: null);
+                WakeLocked();
+                return;
+            }
+
+            _loadStarted = true;
+        }
+
+        // Watch before the first read, so a change that lands during the read is not missed.
+        StartWatching();
+        try
+        {
+            var request = new SecretReadRequest(SecretSet.Empty, RefreshTriggers.Initial, [], _logger);
+            var set = Task.Run(() => _source.ReadAsync(request, _stopping.Token)).GetAwaiter().GetResult()
+                ?? throw new InvalidOperationException($"{_source.Name} returned no secret set.");
+            Apply(set, RefreshTriggers.Initial, fireReload: false);
+            RecordSuccess(RefreshTriggers.Initial);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !_stopping.IsCancellationRequested)
+        {
+            var wrapped = Wrap(exception);
+            var retryDelay = RecordFailure(wrapped);
+            if (!_settings.Optional)
+            {
+                _watch?.Dispose();
+                _watch = null;
+                throw wrapped;
+            }
+
+            Log.OptionalSourceUnavailable(_logger, wrapped, _source.Name, retryDelay);
+        }
+
+        SecretRotationTelemetry.Track(this);
+        _loop = Task.Run(RunLoopAsync);
+    }
+
+    public async Task RefreshAsync(CancellationToken cancellationToken = default)
+    {
+        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _pending.Add(RefreshTriggers.Manual, waiter);
+            WakeLocked();
+        }
+
+        await waiter.Task.WaitAsync(cancellationToken);
+    }
+
+    public async Task<bool> TryRefreshAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await RefreshAsync(cancellationToken);
+            return true;
+        }
+        catch (SecretSourceException)
+        {
+            // The loop has already logged and counted the failure.
+            return false;
+        }
+    }
+
+    public async Task<bool> RefreshAsync(SecretChangeNotice notice, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(notice);
+        if (!_source.IsOwnNotice(notice))
+        {
+            return false;
+        }
+
+        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _pending.AddNotice(notice, waiter);
+            WakeLocked();
+        }
+
+        await waiter.Task.WaitAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>Uses the host's logger factory from now on, unless the source was given one explicitly.</summary>
+    internal void AttachLoggerFactory(ILoggerFactory loggerFactory)
+    {
+        if (!_hasExplicitLoggerFactory)
+        {
+            _logger = loggerFactory.CreateLogger(SecretRotationDiagnostics.MeterName);
+        }
+    }
+
+    internal double? SecondsSinceLastSuccess()
+    {
+        lock (_gate)
+        {
+            return _lastSuccess is { } last ? (_time.GetUtcNow() - last).TotalSeconds : null;
+        }
+    }
+
+    /// <summary>Completes once the loop waits with nothing pending. Tests call it before moving a fake clock.</summary>
+    internal Task WhenIdleAsync()
+    {
+        lock (_gate)
+        {
+            if ((_isWaiting && _pending.IsEmpty) || _disposed || _loop is null)
+            {
+                return Task.CompletedTask;
+            }
+
+            var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _idleWaiters.Add(waiter);
+            return waiter.Task;
+        }
+    }
+
+    public void Dispose()
+    {
+        IReadOnlyList<TaskCompletionSource> waiters;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            _stopping.Cancel();
+            WakeLocked();
+            waiters = _pending.Take().Waiters;
+            ReleaseIdleWaitersLocked();
+        }
+
+        foreach (var waiter in waiters)
+        {
+            waiter.TrySetException(new ObjectDisposedException(nameof(SecretConfigurationProvider)));
+        }
+
+        _watch?.Dispose();
+        SecretRotationTelemetry.Untrack(this);
+
+        // The loop disposes the source when it ends, so a read in flight never sees a disposed source.
+        if (_loop is null)
+        {
+            _source.Dispose();
+        }
+    }
+
+    public override string ToString() => $"{nameof(SecretConfigurationProvider)} for {_source.Name}";
+
+    private void StartWatching()
+    {
+        try
+        {
+            _watch = _source.Watch(OnWatcherEvent);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException or PlatformNotSupportedException)
+        {
+            Log.WatchFailed(_logger, exception, _source.Name);
+        }
+    }
+
+    private void OnWatcherEvent()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _pending.AddWatcherEvent(_time.GetUtcNow());
+            WakeLocked();
+        }
+    }
+
+    private async Task RunLoopAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                RefreshTriggers triggers;
+                IReadOnlyList<SecretChangeNotice> notices;
+                IReadOnlyList<TaskCompletionSource> waiters;
+                Task wake;
+                TimeSpan? delay;
+                lock (_gate)
+                {
+                    _isWaiting = false;
+                    if (_disposed)
+                    {
+                        return;
+                    }
+
+                    var now = _time.GetUtcNow();
+                    var due = NextDueLocked(now);
+                    if (due is { } dueTime && dueTime <= now)
+                    {
+                        if (_nextScheduled is { } scheduled && scheduled <= now)
+                        {
+                            _pending.Add(_scheduledTrigger, waiter: null);
+                            _nextScheduled = null;
+                        }
+
+                        (triggers, notices, waiters) = _pending.Take();
+                        wake = Task.CompletedTask;
+                        delay = null;
+                    }
+                    else
+                    {
+                        triggers = RefreshTriggers.None;
+                        notices = [];
+                        waiters = [];
+                        _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                        wake = _wake.Task;
+                        delay = due - now;
+                    }
+                }
+
+                if (triggers != RefreshTriggers.None)
+                {
+                    await RefreshOnceAsync(triggers, notices, waiters);
+                }
+                else
+                {
+                    await WaitAsync(wake, delay);
+                }
+            }
+        }
+        finally
+        {
+            _source.Dispose();
+        }
+    }
+
+    private async Task WaitAsync(Task wake, TimeSpan? delay)
+    {
+        using var cancelDelay = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        var timer = delay is { } wait
+            ? Task.Delay(wait < LongestWait ? wait : LongestWait, _time, cancelDelay.Token)
+            : Task.Delay(Timeout.Infinite, cancelDelay.Token);
+        lock (_gate)
+        {
+            // The timer exists now, so a test may move the fake clock.
+            _isWaiting = !wake.IsCompleted;
+            if (_isWaiting && _pending.IsEmpty)
+            {
+                ReleaseIdleWaitersLocked();
+            }
+        }
+
+        await Task.WhenAny(wake, timer);
+        await cancelDelay.CancelAsync();
+    }
+
+    private DateTimeOffset? NextDueLocked(DateTimeOffset now)
+    {
+        if (_pending.IsUrgent)
+        {
+            return now;
+        }
+
+        var due = _nextScheduled;
+        if (_pending.LastWatcherEvent is { } last && _pending.FirstWatcherEvent is { } first)
+        {
+            var cap = _settings.DebounceWindow * 10 > MinimumDebounceCap ? _settings.DebounceWindow * 10 : MinimumDebounceCap;
+            var quiet = last + _settings.DebounceWindow;
+            var watcherDue = quiet < first + cap ? quiet : first + cap;
+            due = due is { } scheduled && scheduled < watcherDue ? scheduled : watcherDue;
+        }
+
+        return due;
+    }
+
+    private async Task RefreshOnceAsync(RefreshTriggers triggers, IReadOnlyList<SecretChangeNotice> notices, IReadOnlyList<TaskCompletionSource> waiters)
+    {
+        var started = _time.GetTimestamp();
+        var sourceTag = new KeyValuePair<string, object?>(SecretRotationTelemetry.SourceTag, _source.Name);
+        using var activity = SecretRotationTelemetry.ActivitySource.StartActivity("SecretRotation.Refresh");
+        activity?.SetTag(SecretRotationTelemetry.SourceTag, _source.Name);
+        activity?.SetTag("secretrotation.triggers", triggers.ToString());
+        try
+        {
+            var request = new SecretReadRequest(_current, triggers, notices, _logger);
+            var set = await _source.ReadAsync(request, _stopping.Token)
+                ?? throw new InvalidOperationException($"{_source.Name} returned no secret set.");
+            var changed = Apply(set, triggers, fireReload: true);
+            activity?.SetTag("secretrotation.changed_keys", changed);
+            RecordSuccess(triggers);
+            foreach (var waiter in waiters)
+            {
+                waiter.TrySetResult();
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            foreach (var waiter in waiters)
+            {
+                waiter.TrySetException(new ObjectDisposedException(nameof(SecretConfigurationProvider)));
+            }
+        }
+        catch (Exception exception)
+        {
+            var wrapped = Wrap(exception);
+            var retryDelay = RecordFailure(wrapped);
+            activity?.SetStatus(ActivityStatusCode.Error, wrapped.Message);
+            SecretRotationTelemetry.RefreshFailures.Add(1, sourceTag);
+            Log.RefreshFailed(_logger, wrapped, _source.Name, _consecutiveFailures, retryDelay);
+            foreach (var waiter in waiters)
+            {
+                waiter.TrySetException(wrapped);
+            }
+        }
+        finally
+        {
+            SecretRotationTelemetry.Refreshes.Add(1, sourceTag);
+            SecretRotationTelemetry.RefreshDuration.Record(_time.GetElapsedTime(started).TotalSeconds, sourceTag);
+        }
+    }
+
+    /// <summary>Makes <paramref name="set"/> current; replaces Data and fires the reload token only if a key was added, removed or changed.</summary>
+    /// <returns>How many keys changed.</returns>
+    private int Apply(SecretSet set, RefreshTriggers triggers, bool fireReload)
+    {
+        var previous = _current;
+        var changedKeys = ChangedKeys(previous, set);
+        lock (_gate)
+        {
+            _current = set;
+        }
+
+        if (changedKeys.Count == 0)
+        {
+            if (fireReload)
+            {
+                Log.NothingChanged(_logger, _source.Name, triggers);
+            }
+
+            return 0;
+        }
+
+        var data = new Dictionary<string, string?>(set.Count, StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, entry) in set)
+        {
+            data[key] = entry.Value;
+        }
+
+        Data = data;
+        SecretRotationTelemetry.ChangedKeys.Add(changedKeys.Count, new KeyValuePair<string, object?>(SecretRotationTelemetry.SourceTag, _source.Name));
+        if (fireReload)
+        {
+            Log.SecretsChanged(_logger, _source.Name, changedKeys.Count, string.Join(", ", changedKeys));
+            try
+            {
+                OnReload();
+            }
+            catch (Exception exception)
+            {
+                // A listener's bug must not turn into a refresh failure: the new data is already in place.
+                Log.ReloadListenerFailed(_logger, exception, _source.Name);
+            }
+        }
+
+        return changedKeys.Count;
+    }
+
+    private static List<string> ChangedKeys(SecretSet previous, SecretSet next)
+    {
+        var changed = new List<string>();
+        foreach (var (key, entry) in next)
+        {
+            if (!previous.TryGetValue(key, out var old) || !string.Equals(old.Value, entry.Value, StringComparison.Ordinal))
+            {
+                changed.Add(key);
+            }
+        }
+
+        foreach (var key in previous.Keys)
+        {
+            if (!next.ContainsKey(key))
+            {
+                changed.Add(key);
+            }
+        }
+
+        changed.Sort(StringComparer.OrdinalIgnoreCase);
+        return changed;
+    }
+
+    private void RecordSuccess(RefreshTriggers triggers)
+    {
+        int failedAttempts;
+        lock (_gate)
+        {
+            var now = _time.GetUtcNow();
+            failedAttempts = _consecutiveFailures;
+            _hasLoaded = true;
+            _lastSuccess = now;
+            _consecutiveFailures = 0;
+            _lastError = null;
+            ScheduleAfterSuccessLocked(now);
+        }
+
+        if (failedAttempts > 0 && triggers != RefreshTriggers.Initial)
+        {
+            Log.Recovered(_logger, _source.Name, failedAttempts);
+        }
+    }
+
+    private TimeSpan RecordFailure(SecretSourceException exception)
+    {
+        lock (_gate)
+        {
+            var now = _time.GetUtcNow();
+            _consecutiveFailures++;
+            _lastFailure = now;
+            _lastError = exception.Message;
+            var retryDelay = _settings.BackoffDelay(_consecutiveFailures, Random.Shared.NextDouble());
+            _nextScheduled = now + retryDelay;
+            _scheduledTrigger = RefreshTriggers.Retry;
+            return retryDelay;
+        }
+    }
+
+    private void ScheduleAfterSuccessLocked(DateTimeOffset now)
+    {
+        _nextScheduled = null;
+        _scheduledTrigger = RefreshTriggers.None;
+        if (_settings.NextPollDelay(Random.Shared.NextDouble()) is { } pollDelay)
+        {
+            _nextScheduled = now + pollDelay;
+            _scheduledTrigger = RefreshTriggers.Poll;
+        }
+
+        if (_current.EarliestRefreshBy is { } refreshBy)
+        {
+            var earliestAllowed = now + _settings.MinimumRefreshInterval;
+            var at = refreshBy > earliestAllowed ? refreshBy : earliestAllowed;
+            if (_nextScheduled is null || at <= _nextScheduled)
+            {
+                _nextScheduled = at;
+                _scheduledTrigger = RefreshTriggers.RefreshBy;
+            }
+        }
+    }
+
+    private void WakeLocked()
+    {
+        _isWaiting = false;
+        _wake?.TrySetResult();
+    }
+
+    private void ReleaseIdleWaitersLocked()
+    {
+        foreach (var waiter in _idleWaiters)
+        {
+            waiter.TrySetResult();
+        }
+
+        _idleWaiters.Clear();
+    }
+
+    private SecretSourceException Wrap(Exception exception) =>
+        exception as SecretSourceException ?? new SecretSourceException(_source.Name, exception.Message, exception);
+}

@@ -1,0 +1,31 @@
+namespace SecretRotation;
+
+/// <summary>
+/// Refreshes one secret configuration provider on demand. Find them with
+/// <c>configuration.GetSecretRefreshers()</c>; push handlers and user code call them.
+/// </summary>
+public interface ISecretRefresher
+{
+    /// <summary>The source's name, as in logs and metrics.</summary>
+    string SourceName { get; }
+
+    /// <summary>A snapshot of the provider's health: last success, consecutive failures.</summary>
+    SecretSourceStatus Status { get; }
+
+    /// <summary>
+    /// Reads the source now (coalesced with any refresh already waiting) and applies the result.
+    /// </summary>
+    /// <exception cref="SecretSourceException">The read failed; the last good data is kept.</exception>
+    /// <exception cref="ObjectDisposedException">The provider was disposed.</exception>
+    Task RefreshAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Like <see cref="RefreshAsync(CancellationToken)"/>, but a failure is logged and returned as <see langword="false"/>.</summary>
+    Task<bool> TryRefreshAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Applies a change notice: when it concerns this source, reads what it names (targeted, coalesced with other
+    /// notices) and returns <see langword="true"/>; otherwise returns <see langword="false"/> without reading anything.
+    /// </summary>
+    /// <exception cref="SecretSourceException">The notice was this source's and the read failed; the last good data is kept.</exception>
+    Task<bool> RefreshAsync(SecretChangeNotice notice, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,56 @@
+using SecretRotation.MountedVolumes;
+
+namespace SecretRotation;
+
+/// <summary>
+/// One secrets file rendered by Vault Agent or consul-template (JSON or <c>KEY=VALUE</c> lines), reloaded when the file
+/// is replaced by a rename, rewritten in place, or swapped by the kubelet's <c>..data</c> link.
+/// </summary>
+public sealed class MountedSecretsFileSource : SecretConfigurationSource
+{
+    /// <summary>Creates a source with a 10-second polling fallback.</summary>
+    public MountedSecretsFileSource()
+    {
+        PollInterval = TimeSpan.FromSeconds(10);
+    }
+
+    /// <summary>The file to read, e.g. <c>/vault/secrets/app.json</c>. Required.</summary>
+    public string? Path { get; set; }
+
+    /// <summary>The file's format.</summary>
+    /// <value>Default <see cref="RenderedSecretsFormat.Auto"/> (from the extension).</value>
+    public RenderedSecretsFormat Format { get; set; }
+
+    /// <summary>A section to put every key under, e.g. <c>Db</c>.</summary>
+    /// <value>Default none.</value>
+    public string? KeyPrefix { get; set; }
+
+    /// <summary>Whether to watch the file's directory with inotify; the polling fallback stays on either way.</summary>
+    /// <value>Default <see langword="true"/>.</value>
+    public bool UseFileWatcher { get; set; } = true;
+
+    /// <summary>A file larger than this fails the read (the last good data is kept).</summary>
+    /// <value>Default 1 MiB.</value>
+    public long MaxFileSize { get; set; } = MountedSecretsSource.DefaultMaxFileSize;
+
+    /// <inheritdoc />
+    protected override ISecretSource CreateSecretSource()
+    {
+        if (string.IsNullOrWhiteSpace(Path))
+        {
+            throw new ArgumentException("MountedSecretsFileSource.Path must name the rendered secrets file.", nameof(Path));
+        }
+
+        if (MaxFileSize <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxFileSize), MaxFileSize, "MaxFileSize must be positive.");
+        }
+
+        if (!Enum.IsDefined(Format))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Format), Format, "Unknown rendered secrets format.");
+        }
+
+        return new RenderedSecretsFileReader(this);
+    }
+}

@@ -1,0 +1,215 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using SecretRotation.Diagnostics;
+
+namespace SecretRotation.MountedVolumes;
+
+/// <summary>
+/// Reads a key-per-file secret directory: the kubelet / CSI layout (a <c>..data</c> link to a timestamped directory,
+/// read entirely through one resolved target) or a plain directory (files written in place or renamed in).
+/// </summary>
+internal sealed class MountedSecretsReader : ISecretSource
+{
+    internal const string DataLinkName = "..data";
+
+    /// <summary>How often a read restarts because the kubelet swapped <c>..data</c> under it, before it gives up.</summary>
+    private const int MaxAttempts = 3;
+
+    /// <summary>Symbolic links to directories are followed at most this deep (a guard against cycles).</summary>
+    private const int MaxDepth = 16;
+
+    private static readonly EnumerationOptions ListOneLevel = new()
+    {
+        AttributesToSkip = 0,
+        IgnoreInaccessible = false,
+        RecurseSubdirectories = false,
+        ReturnSpecialDirectories = false,
+    };
+
+    private readonly string _root;
+    private readonly string? _keyPrefix;
+    private readonly long _maxFileSize;
+    private readonly bool _trimTrailingNewline;
+    private readonly bool _optional;
+    private readonly VolumeWatch? _watch;
+    private readonly HashSet<string> _warned = new(StringComparer.Ordinal);
+
+    private FileStamp[]? _lastStamps;
+    private bool _everRead;
+
+    public MountedSecretsReader(MountedSecretsSource source)
+    {
+        _root = Path.GetFullPath(source.Path!);
+        _keyPrefix = source.KeyPrefix;
+        _maxFileSize = source.MaxFileSize;
+        _trimTrailingNewline = source.TrimTrailingNewline;
+        _optional = source.Optional;
+        Name = $"mounted:{_root}";
+        _watch = source.UseFileWatcher ? new VolumeWatch(_root, recursive: true, Name) : null;
+    }
+
+    public string Name { get; }
+
+    public IDisposable? Watch(Action changed) => _watch?.Start(changed);
+
+    public Task<SecretSet> ReadAsync(SecretReadRequest request, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!Directory.Exists(_root))
+        {
+            _watch?.Reset();
+            if (_optional && !_everRead)
+            {
+                return Task.FromResult(SecretSet.Empty);
+            }
+
+            throw new DirectoryNotFoundException($"The secret directory '{_root}' does not exist (not mounted, or unmounted); keeping the last good data.");
+        }
+
+        _watch?.EnsureStarted(request.Logger);
+        var set = ReadConsistent(request);
+        _everRead = true;
+        return Task.FromResult(set);
+    }
+
+    public void Dispose() => _watch?.Dispose();
+
+    private SecretSet ReadConsistent(SecretReadRequest request)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var dataTarget = ReadDataLink();
+            try
+            {
+                var set = ReadOnce(request, dataTarget);
+                if (dataTarget == ReadDataLink())
+                {
+                    return set;
+                }
+            }
+            catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException
+                && dataTarget is not null && dataTarget != ReadDataLink() && attempt < MaxAttempts)
+            {
+                // The kubelet swapped ..data and removed the old directory while we read it.
+            }
+
+            if (attempt >= MaxAttempts)
+            {
+                throw new IOException($"The {DataLinkName} link in '{_root}' moved during {MaxAttempts} reads in a row.");
+            }
+
+            Log.DataLinkMovedDuringRead(request.Logger, Name);
+        }
+    }
+
+    private string? ReadDataLink() => new FileInfo(Path.Join(_root, DataLinkName)).LinkTarget;
+
+    private SecretSet ReadOnce(SecretReadRequest request, string? dataTarget)
+    {
+        var rootReal = PathResolver.GetRealPath(_root);
+        string readFrom;
+        if (dataTarget is null)
+        {
+            readFrom = rootReal;
+        }
+        else
+        {
+            readFrom = PathResolver.GetRealPath(Path.Join(_root, DataLinkName));
+            if (!PathResolver.IsWithin(readFrom, rootReal))
+            {
+                throw new IOException($"The {DataLinkName} link in '{_root}' resolves outside the mount.");
+            }
+        }
+
+        var files = new List<SecretFileEntry>();
+        Collect(request.Logger, rootReal, readFrom, relativeKey: null, depth: 0, files);
+        files.Sort(static (a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
+
+        var stamps = files.Select(static f => f.Stamp).ToArray();
+        if (request.IsPollOnly && _lastStamps is not null && stamps.AsSpan().SequenceEqual(_lastStamps))
+        {
+            return request.Previous;
+        }
+
+        var entries = new Dictionary<string, SecretEntry>(files.Count, StringComparer.OrdinalIgnoreCase);
+        foreach (var file in files)
+        {
+            var bytes = SecretFile.ReadCapped(file.RealPath, _maxFileSize);
+            if (bytes is null)
+            {
+                WarnOnce(file.RelativePath, () => Log.FileTooLarge(request.Logger, file.RelativePath, Name, file.Stamp.Length, _maxFileSize));
+                continue;
+            }
+
+            var key = ConfigurationKeys.WithPrefix(_keyPrefix, file.Key);
+            if (!entries.TryAdd(key, new SecretEntry(SecretFile.Decode(bytes, _trimTrailingNewline), dataTarget)))
+            {
+                throw new IOException($"Two files in '{_root}' map to the configuration key '{key}'.");
+            }
+        }
+
+        _lastStamps = stamps;
+        return new SecretSet(entries);
+    }
+
+    private void Collect(ILogger logger, string rootReal, string directory, string? relativeKey, int depth, List<SecretFileEntry> files)
+    {
+        foreach (var entry in new DirectoryInfo(directory).EnumerateFileSystemInfos("*", ListOneLevel))
+        {
+            if (entry.Name.StartsWith('.'))
+            {
+                continue;
+            }
+
+            var key = relativeKey is null
+                ? ConfigurationKeys.FromSegment(entry.Name)
+                : ConfigurationPath.Combine(relativeKey, ConfigurationKeys.FromSegment(entry.Name));
+            var relativePath = Path.GetRelativePath(rootReal, entry.FullName);
+            FileSystemInfo target = entry;
+            if ((entry.Attributes & FileAttributes.ReparsePoint) != 0)
+            {
+                var real = PathResolver.GetRealPath(entry.FullName);
+                if (!PathResolver.IsWithin(real, rootReal))
+                {
+                    WarnOnce(relativePath, () => Log.LinkOutsideMount(logger, relativePath, Name));
+                    continue;
+                }
+
+                target = Directory.Exists(real) ? new DirectoryInfo(real) : new FileInfo(real);
+                if (!target.Exists)
+                {
+                    throw new FileNotFoundException($"'{relativePath}' in '{_root}' is a link to a file that does not exist.");
+                }
+            }
+
+            if (target is DirectoryInfo subdirectory)
+            {
+                if (depth >= MaxDepth)
+                {
+                    throw new IOException($"'{_root}' nests directories deeper than {MaxDepth} levels.");
+                }
+
+                Collect(logger, rootReal, subdirectory.FullName, key, depth + 1, files);
+            }
+            else if (target is FileInfo file)
+            {
+                files.Add(new SecretFileEntry(key, relativePath, file.FullName, new FileStamp(relativePath, file.Length, file.LastWriteTimeUtc.Ticks)));
+            }
+        }
+    }
+
+    private void WarnOnce(string relativePath, Action warn)
+    {
+        lock (_warned)
+        {
+            if (!_warned.Add(relativePath))
+            {
+                return;
+            }
+        }
+
+        warn();
+    }
+
+    private readonly record struct SecretFileEntry(string Key, string RelativePath, string RealPath, FileStamp Stamp);
+}

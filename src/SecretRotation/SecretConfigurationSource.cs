@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using SecretRotation.Engine;
+
+namespace SecretRotation;
+
+/// <summary>
+/// The settings every secret source shares: optional or required, poll clock, debounce, backoff, time and logging.
+/// Each store's configuration source derives from it and creates its <see cref="ISecretSource"/>; <see cref="Build"/>
+/// wraps that in the shared reload engine.
+/// </summary>
+public abstract class SecretConfigurationSource : IConfigurationSource
+{
+    /// <summary>
+    /// Whether the source may be missing or unreadable at start-up. An optional source starts empty and keeps retrying in the
+    /// background; a required one makes <c>Build()</c> throw a <see cref="SecretSourceException"/>. After the first
+    /// successful read this setting no longer matters: a failure always keeps the last good data.
+    /// </summary>
+    /// <value>Default <see langword="false"/>.</value>
+    public bool Optional { get; set; }
+
+    /// <summary>How often to re-read on a clock, or <see langword="null"/> to never poll. Each store sets its own default.</summary>
+    public TimeSpan? PollInterval { get; set; }
+
+    /// <summary>The fraction by which each poll delay is randomly shortened or lengthened, so replicas spread their reads.</summary>
+    /// <value>Default 0.1 (±10 %). Between 0 and 1.</value>
+    public double PollJitter { get; set; } = 0.1;
+
+    /// <summary>The quiet time after the last watcher event before reading, so one rotation that touches many files is read once.</summary>
+    /// <value>Default 20 ms.</value>
+    public TimeSpan DebounceWindow { get; set; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>The first retry delay after a failed read; it doubles with each further failure (with ±20 % jitter).</summary>
+    /// <value>Default 1 second.</value>
+    public TimeSpan MinimumBackoff { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest retry delay after failed reads.</summary>
+    /// <value>Default 5 minutes.</value>
+    public TimeSpan MaximumBackoff { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// The shortest time between two reads that the clock schedules (an entry whose refresh-by time has passed does not
+    /// cause a busy loop). Watcher events and explicit refreshes are not held back by it.
+    /// </summary>
+    /// <value>Default 1 second.</value>
+    public TimeSpan MinimumRefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The clock for every delay, timer and timestamp.</summary>
+    /// <value>Default <see cref="TimeProvider.System"/>.</value>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>
+    /// The logger factory to use until <c>services.AddSecretRotation()</c> attaches the host's one. Without either, nothing is logged.
+    /// </summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>Creates the reader for this store. Called once per <see cref="Build"/>.</summary>
+    protected abstract ISecretSource CreateSecretSource();
+
+    /// <summary>Validates the settings and creates the provider (the reload engine wrapped around <see cref="CreateSecretSource"/>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
+    public IConfigurationProvider Build(IConfigurationBuilder builder)
+    {
+        var settings = RefreshSettings.From(this);
+        return new SecretConfigurationProvider(CreateSecretSource(), settings);
+    }
+}
