@@ -33,6 +33,7 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
     private IDisposable? _watch;
     private Task? _loop;
     private TaskCompletionSource? _wake;
+    private Task? _currentTimer;
     private DateTimeOffset? _nextScheduled;
     private RefreshTriggers _scheduledTrigger;
     private bool _loadStarted;
@@ -183,12 +184,16 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
         }
     }
 
-    /// <summary>Completes once the loop waits with nothing pending. Tests call it before moving a fake clock.</summary>
+    /// <summary>
+    /// Completes once the loop is blocked waiting for its timer or a new request, so its timer exists. Tests call it before
+    /// moving a fake clock.
+    /// </summary>
     internal Task WhenIdleAsync()
     {
         lock (_gate)
         {
-            if ((_isWaiting && _pending.IsEmpty) || _disposed || _loop is null)
+            // A fired timer whose continuation has not run yet does not count as waiting.
+            if ((_isWaiting && _currentTimer is { IsCompleted: false }) || _disposed || _loop is null)
             {
                 return Task.CompletedTask;
             }
@@ -328,8 +333,9 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
         lock (_gate)
         {
             // The timer exists now, so a test may move the fake clock.
+            _currentTimer = timer;
             _isWaiting = !wake.IsCompleted;
-            if (_isWaiting && _pending.IsEmpty)
+            if (_isWaiting)
             {
                 ReleaseIdleWaitersLocked();
             }

@@ -1,0 +1,263 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Primitives;
+using SecretRotation.Tests.Support;
+
+namespace SecretRotation.Tests.Engine;
+
+public sealed class SwapAndFailureTests
+{
+    [Fact]
+    public async Task AChangedValueReplacesDataAndFiresTheReloadTokenOnce()
+    {
+        var source = new ScriptedSecretSource();
+        source.ReturnAlways(ScriptedSecretSource.Set(("Db:User", "app"), ("Db:Password", "old")));
+        using var harness = new EngineHarness(source);
+
+        source.ReturnAlways(ScriptedSecretSource.Set(("Db:User", "app"), ("Db:Password", "new")));
+        await harness.Refresher.RefreshAsync();
+        await harness.Refresher.RefreshAsync();
+
+        Assert.Equal("new", harness.Configuration["Db:Password"]);
+        Assert.Equal("app", harness.Configuration["db:user"]);
+        Assert.Equal(1, harness.Reloads);
+    }
+
+    [Fact]
+    public async Task ANewVersionWithTheSameValueFiresNothing()
+    {
+        var source = new ScriptedSecretSource();
+        source.ReturnAlways(new SecretSet([new("k", new SecretEntry("same", "v1"))]));
+        using var harness = new EngineHarness(source);
+
+        source.ReturnAlways(new SecretSet([new("k", new SecretEntry("same", "v2"))]));
+        await harness.Refresher.RefreshAsync();
+
+        Assert.Equal(0, harness.Reloads);
+        var second = source.History[^1].Request;
+        Assert.Equal("v1", second.Previous["k"].Version);
+        await harness.Refresher.RefreshAsync();
+        Assert.Equal("v2", source.History[^1].Request.Previous["k"].Version);
+    }
+
+    [Theory]
+    [InlineData("added")]
+    [InlineData("removed")]
+    public async Task AnAddedOrRemovedKeyFiresTheReloadToken(string change)
+    {
+        var source = new ScriptedSecretSource();
+        source.ReturnAlways(ScriptedSecretSource.Set(("a", "1"), ("b", "2")));
+        using var harness = new EngineHarness(source);
+
+        source.ReturnAlways(change == "added"
+            ? ScriptedSecretSource.Set(("a", "1"), ("b", "2"), ("c", "3"))
+            : ScriptedSecretSource.Set(("a", "1")));
+        await harness.Refresher.RefreshAsync();
+
+        Assert.Equal(1, harness.Reloads);
+        Assert.Equal(change == "added" ? "3" : null, harness.Configuration["c"]);
+        Assert.Equal(change == "added" ? "2" : null, harness.Configuration["b"]);
+    }
+
+    [Fact]
+    public async Task AFailedRefreshKeepsTheLastGoodDataAndReportsIt()
+    {
+        var source = new ScriptedSecretSource();
+        source.ReturnAlways(ScriptedSecretSource.Set(("a", "good")));
+        using var harness = new EngineHarness(source);
+        var loadedAt = harness.Time.GetUtcNow();
+        harness.Time.Advance(TimeSpan.FromSeconds(5));
+
+        source.FailAlways("vault sealed (503)");
+        var failure = await Assert.ThrowsAsync<SecretSourceException>(() => harness.Refresher.RefreshAsync());
+        var tried = await harness.Refresher.TryRefreshAsync();
+
+        Assert.False(tried);
+        Assert.Contains("scripted:test", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("vault sealed (503)", failure.Message, StringComparison.Ordinal);
+        Assert.Equal("good", harness.Configuration["a"]);
+        Assert.Equal(0, harness.Reloads);
+        var status = harness.Refresher.Status;
+        Assert.Equal(2, status.ConsecutiveFailures);
+        Assert.Equal(loadedAt, status.LastSuccess);
+        Assert.True(status.HasLoaded);
+        Assert.Equal(1, status.KeyCount);
+
+        source.ReturnAlways(ScriptedSecretSource.Set(("a", "good")));
+        Assert.True(await harness.Refresher.TryRefreshAsync());
+        Assert.Equal(0, harness.Refresher.Status.ConsecutiveFailures);
+        Assert.Equal(0, harness.Reloads);
+    }
+
+    [Fact]
+    public void ARequiredSourceThatCannotBeReadThrowsNamingTheSourceAndTheCause()
+    {
+        var source = new ScriptedSecretSource();
+        source.FailAlways("403 Forbidden: the identity lacks 'get' on secrets");
+
+        var exception = Assert.Throws<SecretSourceException>(() => new EngineHarness(source));
+
+        Assert.Equal("scripted:test", exception.SourceName);
+        Assert.Contains("403 Forbidden", exception.Message, StringComparison.Ordinal);
+        Assert.False(source.IsWatching);
+    }
+
+    [Fact]
+    public async Task AnOptionalSourceThatCannotBeReadStartsEmptyAndLoadsWhenItRecovers()
+    {
+        var source = new ScriptedSecretSource();
+        source.FailAlways();
+        using var harness = new EngineHarness(source, s => s.Optional = true);
+        await source.NextReadAsync();
+
+        Assert.Null(harness.Configuration["a"]);
+        Assert.False(harness.Refresher.Status.HasLoaded);
+        Assert.Equal(1, harness.Refresher.Status.ConsecutiveFailures);
+
+        source.ReturnAlways(ScriptedSecretSource.Set(("a", "late")));
+        await harness.AdvanceAsync(TimeSpan.FromSeconds(2));
+        await source.NextReadAsync();
+        await harness.WhenIdleAsync();
+
+        Assert.Equal("late", harness.Configuration["a"]);
+        Assert.Equal(1, harness.Reloads);
+        Assert.True(harness.Refresher.Status.HasLoaded);
+    }
+
+    [Fact]
+    public async Task AReloadListenerThatThrowsDoesNotFailTheRefresh()
+    {
+        var source = new ScriptedSecretSource();
+        source.ReturnAlways(ScriptedSecretSource.Set(("a", "1")));
+        using var harness = new EngineHarness(source);
+        using var bad = ChangeToken.OnChange(harness.Configuration.GetReloadToken, () => throw new InvalidOperationException("listener bug"));
+
+        source.ReturnAlways(ScriptedSecretSource.Set(("a", "2")));
+        await harness.Refresher.RefreshAsync();
+
+        Assert.Equal("2", harness.Configuration["a"]);
+        Assert.Equal(0, harness.Refresher.Status.ConsecutiveFailures);
+        Assert.Contains(harness.Logs.Entries, e => e.EventId.Id == 5);
+    }
+
+    [Fact]
+    public async Task DisposeStopsTheLoopTheWatcherAndTheTimers()
+    {
+        var source = new ScriptedSecretSource();
+        source.ReturnAlways(ScriptedSecretSource.Set(("a", "1")));
+        var harness = new EngineHarness(source, s => s.PollInterval = TimeSpan.FromSeconds(1));
+        await source.NextReadAsync();
+        Assert.True(source.IsWatching);
+        var provider = harness.Provider;
+
+        harness.Dispose();
+        await provider.Completion.WithTimeout("the loop to end");
+
+        Assert.False(source.IsWatching);
+        Assert.True(source.IsDisposed);
+        harness.Time.Advance(TimeSpan.FromMinutes(10));
+        source.FireWatcher();
+        Assert.Equal(1, source.ReadCount);
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => harness.Refresher.RefreshAsync());
+    }
+
+    [Fact]
+    public async Task ARefreshWaitingWhenTheProviderIsDisposedFailsInsteadOfHanging()
+    {
+        var source = new ScriptedSecretSource();
+        var harness = new EngineHarness(source);
+        source.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var inFlight = harness.Refresher.RefreshAsync();
+        await source.NextReadAsync();
+        var queued = harness.Refresher.RefreshAsync();
+
+        harness.Dispose();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => queued.WithTimeout("the queued refresh"));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => inFlight.WithTimeout("the refresh in flight"));
+    }
+
+    [Fact]
+    public async Task RefreshersAreFoundInTheConfigurationIncludingChainedOnes()
+    {
+        var source = new ScriptedSecretSource();
+        using var harness = new EngineHarness(source);
+        var outer = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["x"] = "y" })
+            .AddConfiguration(harness.Configuration, shouldDisposeConfiguration: false)
+            .Build();
+
+        var refreshers = outer.GetSecretRefreshers();
+
+        var refresher = Assert.Single(refreshers);
+        Assert.Equal("scripted:test", refresher.SourceName);
+        await refresher.RefreshAsync();
+        Assert.Equal(2, source.ReadCount);
+    }
+
+    [Fact]
+    public async Task MetricsCountRefreshesFailuresAndChangedKeysPerSource()
+    {
+        var measurements = new List<(string Instrument, double Value, string? Source)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == SecretRotationDiagnostics.MeterName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            string? sourceName = null;
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "secretrotation.source")
+                {
+                    sourceName = tag.Value as string;
+                }
+            }
+
+            lock (measurements)
+            {
+                measurements.Add((instrument.Name, value, sourceName));
+            }
+        }
+
+        listener.SetMeasurementEventCallback<long>((i, v, t, _) => Record(i, v, t));
+        listener.SetMeasurementEventCallback<double>((i, v, t, _) => Record(i, v, t));
+        listener.Start();
+
+        var source = new ScriptedSecretSource { Name = "scripted:metrics" };
+        source.ReturnAlways(ScriptedSecretSource.Set(("a", "1")));
+        using var harness = new EngineHarness(source);
+        source.ReturnAlways(ScriptedSecretSource.Set(("a", "2"), ("b", "3")));
+        await harness.Refresher.RefreshAsync();
+        source.FailAlways();
+        await harness.Refresher.TryRefreshAsync();
+        harness.Time.Advance(TimeSpan.FromSeconds(42));
+        listener.RecordObservableInstruments();
+
+        List<(string Instrument, double Value, string? Source)> ours;
+        lock (measurements)
+        {
+            ours = measurements.Where(m => m.Source == "scripted:metrics").ToList();
+        }
+
+        Assert.Equal(2, ours.Where(m => m.Instrument == "secretrotation.refreshes").Sum(m => m.Value));
+        Assert.Equal(1, ours.Where(m => m.Instrument == "secretrotation.refresh.failures").Sum(m => m.Value));
+        Assert.Contains(ours, m => m.Instrument == "secretrotation.changed_keys" && m.Value == 2);
+        Assert.Equal(2, ours.Count(m => m.Instrument == "secretrotation.refresh.duration"));
+        Assert.Contains(ours, m => m.Instrument == "secretrotation.seconds_since_last_success" && m.Value >= 42);
+    }
+
+    [Fact]
+    public void InvalidSettingsAreRejectedWithTheSettingsName()
+    {
+        var source = new ScriptedSecretSource();
+
+        var exception = Assert.Throws<ArgumentOutOfRangeException>(() => new EngineHarness(source, s => s.PollJitter = 2));
+
+        Assert.Contains("PollJitter", exception.Message, StringComparison.Ordinal);
+    }
+}

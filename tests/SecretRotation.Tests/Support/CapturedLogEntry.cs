@@ -1,0 +1,8 @@
+using Microsoft.Extensions.Logging;
+
+namespace SecretRotation.Tests.Support;
+
+public sealed record CapturedLogEntry(string Category, LogLevel Level, EventId EventId, string Message, string StateValues, string? Exception)
+{
+    public string FullText => $"{Category} {Level} {EventId} {Message} {StateValues} {Exception}";
+}

@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Primitives;
+using Microsoft.Extensions.Time.Testing;
+using SecretRotation.Engine;
+
+namespace SecretRotation.Tests.Support;
+
+/// <summary>A configuration root with one engine around a scripted source, on a fake clock.</summary>
+public sealed class EngineHarness : IDisposable
+{
+    private readonly IDisposable _reloadSubscription;
+    private int _reloads;
+
+    public EngineHarness(ScriptedSecretSource source, Action<ScriptedConfigurationSource>? configure = null, CapturingLoggerProvider? logs = null)
+    {
+        Source = source;
+        Logs = logs ?? new CapturingLoggerProvider();
+        var configurationSource = new ScriptedConfigurationSource(source)
+        {
+            TimeProvider = Time,
+            LoggerFactory = Logs.CreateFactory(),
+            PollInterval = null,
+        };
+        source.Clock = Time;
+        configure?.Invoke(configurationSource);
+        Configuration = new ConfigurationBuilder().Add(configurationSource).Build();
+        Provider = Configuration.Providers.OfType<SecretConfigurationProvider>().Single();
+        _reloadSubscription = ChangeToken.OnChange(Configuration.GetReloadToken, () => Interlocked.Increment(ref _reloads));
+    }
+
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
+
+    public ScriptedSecretSource Source { get; }
+
+    public CapturingLoggerProvider Logs { get; }
+
+    public IConfigurationRoot Configuration { get; }
+
+    internal SecretConfigurationProvider Provider { get; }
+
+    public ISecretRefresher Refresher => Provider;
+
+    public int Reloads => Volatile.Read(ref _reloads);
+
+    /// <summary>Moves the fake clock once the loop's timer exists.</summary>
+    public async Task AdvanceAsync(TimeSpan by)
+    {
+        await Provider.WhenIdleAsync().WithTimeout("the refresh loop to wait");
+        Time.Advance(by);
+    }
+
+    public Task WhenIdleAsync() => Provider.WhenIdleAsync().WithTimeout("the refresh loop to wait");
+
+    public void Dispose()
+    {
+        _reloadSubscription.Dispose();
+        (Configuration as IDisposable)?.Dispose();
+    }
+}
