@@ -90,7 +90,7 @@ public sealed class KubernetesVolumeWriter
 
         // 8. ..data_tmp -> the new directory (a relative link).
         var tempLink = Path.Join(MountPath, DataTempLinkName);
-        if (File.Exists(tempLink) || new FileInfo(tempLink).LinkTarget is not null)
+        if (new FileInfo(tempLink).LinkTarget is not null)
         {
             File.Delete(tempLink);
         }
@@ -98,7 +98,7 @@ public sealed class KubernetesVolumeWriter
         File.CreateSymbolicLink(tempLink, newDirectoryName);
 
         // 9. rename(..data_tmp, ..data): the atomic step.
-        File.Move(tempLink, Path.Join(MountPath, DataLinkName), overwrite: true);
+        NativeMethods.Rename(tempLink, Path.Join(MountPath, DataLinkName));
 
         // 10. Visible links for new top-level names.
         CreateVisibleLinks(payload.Keys);

@@ -16,6 +16,11 @@ internal static class JsonSecretsParser
     /// <exception cref="FormatException">The content is not a JSON object. The message gives a position, never content.</exception>
     public static IReadOnlyList<KeyValuePair<string, string>> Parse(ReadOnlyMemory<byte> json, string path)
     {
+        if (json.Span.StartsWith("\uFEFF"u8))
+        {
+            json = json[3..];
+        }
+
         JsonDocument document;
         try
         {

@@ -1,4 +1,5 @@
 using SecretRotation.Tests.Support;
+using SecretRotation.TestSupport;
 
 namespace SecretRotation.Tests.Engine;
 

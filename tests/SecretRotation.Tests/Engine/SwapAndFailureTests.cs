@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Primitives;
 using SecretRotation.Tests.Support;
+using SecretRotation.TestSupport;
 
 namespace SecretRotation.Tests.Engine;
 

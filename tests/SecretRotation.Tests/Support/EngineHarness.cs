@@ -3,6 +3,8 @@ using Microsoft.Extensions.Primitives;
 using Microsoft.Extensions.Time.Testing;
 using SecretRotation.Engine;
 
+using SecretRotation.TestSupport;
+
 namespace SecretRotation.Tests.Support;
 
 /// <summary>A configuration root with one engine around a scripted source, on a fake clock.</summary>

@@ -1,3 +1,5 @@
+using SecretRotation.TestSupport;
+
 namespace SecretRotation.Tests.Support;
 
 /// <summary>Plugs a <see cref="ScriptedSecretSource"/> into the engine.</summary>

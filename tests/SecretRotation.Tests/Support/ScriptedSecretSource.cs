@@ -1,5 +1,7 @@
 using System.Threading.Channels;
 
+using SecretRotation.TestSupport;
+
 namespace SecretRotation.Tests.Support;
 
 /// <summary>

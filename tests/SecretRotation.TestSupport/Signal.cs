@@ -1,4 +1,4 @@
-namespace SecretRotation.Tests.Support;
+namespace SecretRotation.TestSupport;
 
 /// <summary>Waits for something to happen, with a generous timeout instead of a sleep.</summary>
 public static class Signal

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace SecretRotation.Tests.Support;
+namespace SecretRotation.TestSupport;
 
 public sealed record CapturedLogEntry(string Category, LogLevel Level, EventId EventId, string Message, string StateValues, string? Exception)
 {

@@ -1,4 +1,4 @@
-namespace SecretRotation.Tests.Support;
+namespace SecretRotation.TestSupport;
 
 /// <summary>A fresh directory under the temp folder, removed on dispose.</summary>
 public sealed class TemporaryDirectory : IDisposable

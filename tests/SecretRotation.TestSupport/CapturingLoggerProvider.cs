@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace SecretRotation.Tests.Support;
+namespace SecretRotation.TestSupport;
 
 /// <summary>Captures every log entry at every level: message, state values and exception text.</summary>
 public sealed class CapturingLoggerProvider : ILoggerProvider
