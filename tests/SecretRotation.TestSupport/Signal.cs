@@ -3,7 +3,7 @@ namespace SecretRotation.TestSupport;
 /// <summary>Waits for something to happen, with a generous timeout instead of a sleep.</summary>
 public static class Signal
 {
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     public static async Task<T> WithTimeout<T>(this Task<T> task, string what)
     {

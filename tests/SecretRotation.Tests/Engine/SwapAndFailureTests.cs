@@ -231,7 +231,12 @@ public sealed class SwapAndFailureTests
 
         var source = new ScriptedSecretSource { Name = "scripted:metrics" };
         source.ReturnAlways(ScriptedSecretSource.Set(("a", "1")));
-        using var harness = new EngineHarness(source);
+        using var harness = new EngineHarness(source, s =>
+        {
+            // No retry may fall inside the 42 seconds this test moves the clock.
+            s.MinimumBackoff = TimeSpan.FromHours(1);
+            s.MaximumBackoff = TimeSpan.FromHours(1);
+        });
         source.ReturnAlways(ScriptedSecretSource.Set(("a", "2"), ("b", "3")));
         await harness.Refresher.RefreshAsync();
         source.FailAlways();
