@@ -63,7 +63,7 @@ internal sealed class MountedSecretsReader : ISecretSource
                 return Task.FromResult(SecretSet.Empty);
             }
 
-            throw new DirectoryNotFoundException($"The secret directory '{_root}' does not exist (not mounted, or unmounted); keeping the last good data.");
+            throw new DirectoryNotFoundException($"The secret directory '{_root}' does not exist (not mounted, or unmounted).");
         }
 
         _watch?.EnsureStarted(request.Logger);

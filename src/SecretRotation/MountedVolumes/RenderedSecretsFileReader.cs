@@ -53,7 +53,7 @@ internal sealed class RenderedSecretsFileReader : ISecretSource
                 return Task.FromResult(SecretSet.Empty);
             }
 
-            throw new FileNotFoundException($"The rendered secrets file '{_path}' does not exist; keeping the last good data.");
+            throw new FileNotFoundException($"The rendered secrets file '{_path}' does not exist.");
         }
 
         var real = PathResolver.GetRealPath(_path);
