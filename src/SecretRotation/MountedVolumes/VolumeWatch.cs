@@ -17,6 +17,7 @@ internal sealed class VolumeWatch : IDisposable
     private Action? _changed;
     private DirectoryWatcher? _watcher;
     private ILogger _logger = NullLogger.Instance;
+    private bool _watchFailureLogged;
 
     public VolumeWatch(string directory, bool recursive, string sourceName)
     {
@@ -74,8 +75,21 @@ internal sealed class VolumeWatch : IDisposable
             return;
         }
 
-        var changed = _changed;
-        _watcher = new DirectoryWatcher(_directory, _recursive, changed, OnWatcherFailed);
+        try
+        {
+            _watcher = new DirectoryWatcher(_directory, _recursive, _changed, OnWatcherFailed);
+            _watchFailureLogged = false;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // E.g. the inotify instance limit (fs.inotify.max_user_instances) is reached: the poll still sees changes.
+            // Watch() runs before the first read hands us a logger; log once a real one is known.
+            if (!_watchFailureLogged && _logger is not NullLogger)
+            {
+                _watchFailureLogged = true;
+                Log.WatchFailed(_logger, exception, _sourceName);
+            }
+        }
     }
 
     private void OnWatcherFailed(Exception exception)
