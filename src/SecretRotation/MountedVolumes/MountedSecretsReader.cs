@@ -13,7 +13,7 @@ internal sealed class MountedSecretsReader : ISecretSource
     internal const string DataLinkName = "..data";
 
     /// <summary>How often a read restarts because the kubelet swapped <c>..data</c> under it, before it gives up.</summary>
-    private const int MaxAttempts = 3;
+    private const int MaxAttempts = 5;
 
     /// <summary>Symbolic links to directories are followed at most this deep (a guard against cycles).</summary>
     private const int MaxDepth = 16;
@@ -79,18 +79,24 @@ internal sealed class MountedSecretsReader : ISecretSource
         for (var attempt = 1; ; attempt++)
         {
             var dataTarget = ReadDataLink();
+            SecretSet set;
             try
             {
-                var set = ReadOnce(request, dataTarget);
-                if (dataTarget == ReadDataLink())
-                {
-                    return set;
-                }
+                set = ReadOnce(request, dataTarget);
             }
             catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException
-                && dataTarget is not null && dataTarget != ReadDataLink() && attempt < MaxAttempts)
+                && dataTarget is not null && attempt < MaxAttempts && dataTarget != ReadDataLink())
             {
-                // The kubelet swapped ..data and removed the old directory while we read it.
+                // The kubelet swapped ..data and removed the old directory while we read it: read the new one.
+                Log.DataLinkMovedDuringRead(request.Logger, Name);
+                continue;
+            }
+
+            // If ..data still points where it did, every file came from one complete directory. If it moved, the old
+            // directory may have been half deleted under us, which a directory listing does not report as an error.
+            if (dataTarget is null || dataTarget == ReadDataLink())
+            {
+                return set;
             }
 
             if (attempt >= MaxAttempts)

@@ -78,6 +78,48 @@ public sealed class KubeletVolumeTests : IDisposable
     }
 
     [Fact]
+    public async Task ReadsRacingRapidSwapsNeverSeeATornSet()
+    {
+        _writer.Write(Payload("user-0", "password-0"));
+        using var configuration = Build(s =>
+        {
+            s.UseFileWatcher = false;
+            s.PollInterval = null;
+        });
+        var refresher = configuration.GetSecretRefreshers().Single();
+        using var stop = new CancellationTokenSource();
+        var torn = new List<string>();
+        var refreshes = 0;
+        var reader = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await refresher.TryRefreshAsync();
+                refreshes++;
+                var user = configuration["Db:User"]!;
+                var password = configuration["Db:Password"]!;
+                if (user[5..] != password[9..])
+                {
+                    torn.Add($"{user}/{password}");
+                }
+            }
+        });
+
+        for (var version = 1; version <= 300; version++)
+        {
+            _writer.Write(Payload($"user-{version}", $"password-{version}"));
+        }
+
+        await stop.CancelAsync();
+        await reader.WithTimeout("the refresh loop");
+        await refresher.RefreshAsync();
+
+        Assert.Empty(torn);
+        Assert.True(refreshes > 0);
+        Assert.Equal("password-300", configuration["Db:Password"]);
+    }
+
+    [Fact]
     public async Task AKeyAddedAndAKeyRemovedBySwapsAreSeen()
     {
         _writer.Write(new Dictionary<string, string> { ["User"] = "app", ["Password"] = "p1" });
