@@ -45,6 +45,13 @@ public abstract class SecretConfigurationSource : IConfigurationSource
     /// <value>Default 1 second.</value>
     public TimeSpan MinimumRefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long before a secret's <see cref="SecretEntry.ExpiresOn"/> to start warning: a warning is logged once per secret
+    /// version and the key is listed in <see cref="SecretSourceStatus.KeysNearExpiry"/> for health checks.
+    /// </summary>
+    /// <value>Default 30 days.</value>
+    public TimeSpan ExpiryWarningWindow { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>The clock for every delay, timer and timestamp.</summary>
     /// <value>Default <see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;

@@ -17,7 +17,18 @@ public sealed class SecretSet : IReadOnlyDictionary<string, SecretEntry>
     /// <summary>Creates a set from key/entry pairs.</summary>
     /// <exception cref="ArgumentException">Two entries have the same key (compared case-insensitively).</exception>
     public SecretSet(IEnumerable<KeyValuePair<string, SecretEntry>> entries)
+        : this(entries, refreshBy: null)
     {
+    }
+
+    /// <summary>
+    /// Creates a set from key/entry pairs, plus a time to read again that belongs to no entry (e.g. a secret left out
+    /// because it is not valid yet).
+    /// </summary>
+    /// <exception cref="ArgumentException">Two entries have the same key (compared case-insensitively).</exception>
+    public SecretSet(IEnumerable<KeyValuePair<string, SecretEntry>> entries, DateTimeOffset? refreshBy)
+    {
+        EarliestRefreshBy = refreshBy;
         ArgumentNullException.ThrowIfNull(entries);
         _entries = new Dictionary<string, SecretEntry>(StringComparer.OrdinalIgnoreCase);
         foreach (var (key, entry) in entries)
@@ -29,9 +40,9 @@ public sealed class SecretSet : IReadOnlyDictionary<string, SecretEntry>
                 throw new ArgumentException($"The key '{key}' occurs more than once.", nameof(entries));
             }
 
-            if (entry.RefreshBy is { } refreshBy && (EarliestRefreshBy is null || refreshBy < EarliestRefreshBy))
+            if (entry.RefreshBy is { } entryRefreshBy && (EarliestRefreshBy is null || entryRefreshBy < EarliestRefreshBy))
             {
-                EarliestRefreshBy = refreshBy;
+                EarliestRefreshBy = entryRefreshBy;
             }
         }
     }

@@ -9,6 +9,7 @@ namespace SecretRotation;
 /// <param name="LastFailure">When the last read failed.</param>
 /// <param name="ConsecutiveFailures">Failed reads since the last success.</param>
 /// <param name="LastError">The last failure's message (never a value), or <see langword="null"/>.</param>
+/// <param name="KeysNearExpiry">Keys whose secret expires in its store within the source's expiry warning window (or has expired).</param>
 public sealed record SecretSourceStatus(
     string SourceName,
     bool IsOptional,
@@ -17,4 +18,10 @@ public sealed record SecretSourceStatus(
     DateTimeOffset? LastSuccess,
     DateTimeOffset? LastFailure,
     int ConsecutiveFailures,
-    string? LastError);
+    string? LastError,
+    IReadOnlyList<string> KeysNearExpiry)
+{
+    /// <inheritdoc />
+    public override string ToString() =>
+        $"{SourceName}: loaded={HasLoaded}, keys={KeyCount}, lastSuccess={LastSuccess:O}, consecutiveFailures={ConsecutiveFailures}, nearExpiry=[{string.Join(", ", KeysNearExpiry)}]";
+}

@@ -26,6 +26,9 @@ internal static partial class Log
     [LoggerMessage(7, LogLevel.Warning, "Could not start watching {Source}; relying on polling.")]
     public static partial void WatchFailed(ILogger logger, Exception exception, string source);
 
+    [LoggerMessage(8, LogLevel.Warning, "Secret {Key} from {Source} (version {Version}) expires at {ExpiresOn:O}; rotate it before then.")]
+    public static partial void SecretNearExpiry(ILogger logger, string key, string source, string version, DateTimeOffset expiresOn);
+
     [LoggerMessage(20, LogLevel.Warning, "Skipping '{Path}' in {Source}: {Size} bytes is over the {Limit}-byte limit.")]
     public static partial void FileTooLarge(ILogger logger, string path, string source, long size, long limit);
 

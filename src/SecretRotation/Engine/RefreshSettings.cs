@@ -11,6 +11,7 @@ internal sealed record RefreshSettings(
     TimeSpan MinimumBackoff,
     TimeSpan MaximumBackoff,
     TimeSpan MinimumRefreshInterval,
+    TimeSpan ExpiryWarningWindow,
     TimeProvider TimeProvider,
     ILoggerFactory? LoggerFactory)
 {
@@ -45,6 +46,11 @@ internal sealed record RefreshSettings(
             throw new ArgumentOutOfRangeException(nameof(source), source.MinimumRefreshInterval, "MinimumRefreshInterval must not be negative.");
         }
 
+        if (source.ExpiryWarningWindow < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(source), source.ExpiryWarningWindow, "ExpiryWarningWindow must not be negative.");
+        }
+
         ArgumentNullException.ThrowIfNull(source.TimeProvider);
         return new RefreshSettings(
             source.Optional,
@@ -54,6 +60,7 @@ internal sealed record RefreshSettings(
             source.MinimumBackoff,
             source.MaximumBackoff,
             source.MinimumRefreshInterval,
+            source.ExpiryWarningWindow,
             source.TimeProvider,
             source.LoggerFactory);
     }

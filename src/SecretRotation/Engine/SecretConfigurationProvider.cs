@@ -27,6 +27,7 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
     private readonly PendingRefresh _pending = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<TaskCompletionSource> _idleWaiters = [];
+    private readonly HashSet<string> _expiryWarned = new(StringComparer.OrdinalIgnoreCase);
 
     private volatile ILogger _logger;
     private SecretSet _current = SecretSet.Empty;
@@ -71,7 +72,8 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
             lock (_gate)
             {
                 return new SecretSourceStatus(
-                    _source.Name, _settings.Optional, _hasLoaded, _current.Count, _lastSuccess, _lastFailure, _consecutiveFailures, _lastError);
+                    _source.Name, _settings.Optional, _hasLoaded, _current.Count, _lastSuccess, _lastFailure, _consecutiveFailures, _lastError,
+                    KeysNearExpiryLocked(_time.GetUtcNow()));
             }
         }
     }
@@ -165,6 +167,35 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
 
         await waiter.Task.WaitAsync(cancellationToken);
         return true;
+    }
+
+    private List<string> KeysNearExpiryLocked(DateTimeOffset now)
+    {
+        var keys = new List<string>();
+        foreach (var (key, entry) in _current)
+        {
+            if (entry.ExpiresOn is { } expiresOn && expiresOn - now <= _settings.ExpiryWarningWindow)
+            {
+                keys.Add(key);
+            }
+        }
+
+        keys.Sort(StringComparer.OrdinalIgnoreCase);
+        return keys;
+    }
+
+    /// <summary>Logs once per key and version when a secret enters the expiry warning window.</summary>
+    private void WarnAboutExpiry(SecretSet set)
+    {
+        var now = _time.GetUtcNow();
+        foreach (var (key, entry) in set)
+        {
+            if (entry.ExpiresOn is { } expiresOn && expiresOn - now <= _settings.ExpiryWarningWindow
+                && _expiryWarned.Add($"{key}\n{entry.Version}"))
+            {
+                Log.SecretNearExpiry(_logger, key, _source.Name, entry.Version ?? "(none)", expiresOn);
+            }
+        }
     }
 
     /// <summary>Uses the host's logger factory from now on, unless the source was given one explicitly.</summary>
@@ -420,6 +451,8 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
         {
             _current = set;
         }
+
+        WarnAboutExpiry(set);
 
         if (changedKeys.Count == 0)
         {

@@ -258,6 +258,45 @@ public sealed class SwapAndFailureTests
     }
 
     [Fact]
+    public async Task ASecretNearItsExpiryIsLoggedOnceAndReportedInTheStatus()
+    {
+        var source = new ScriptedSecretSource();
+        using var harness = new EngineHarness(source, s => s.ExpiryWarningWindow = TimeSpan.FromDays(30));
+        var now = harness.Time.GetUtcNow();
+        source.ReturnAlways(new SecretSet(
+        [
+            new("soon", new SecretEntry("a", "v1", expiresOn: now + TimeSpan.FromDays(10))),
+            new("later", new SecretEntry("b", "v1", expiresOn: now + TimeSpan.FromDays(90))),
+            new("never", new SecretEntry("c", "v1")),
+        ]));
+
+        await harness.Refresher.RefreshAsync();
+        await harness.Refresher.RefreshAsync();
+
+        Assert.Equal(["soon"], harness.Refresher.Status.KeysNearExpiry);
+        var warning = Assert.Single(harness.Logs.Entries, e => e.EventId.Id == 8);
+        Assert.Contains("soon", warning.Message, StringComparison.Ordinal);
+        harness.Time.Advance(TimeSpan.FromDays(61));
+        Assert.Equal(["later", "soon"], harness.Refresher.Status.KeysNearExpiry);
+    }
+
+    [Fact]
+    public async Task ASetLevelRefreshByTimeSchedulesARead()
+    {
+        var source = new ScriptedSecretSource();
+        var start = new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
+        source.ReturnAlways(new SecretSet([], refreshBy: start + TimeSpan.FromMinutes(3)));
+        using var harness = new EngineHarness(source);
+        await source.NextReadAsync();
+
+        await harness.AdvanceAsync(TimeSpan.FromMinutes(3));
+        var read = await source.NextReadAsync();
+
+        Assert.Equal(RefreshTriggers.RefreshBy, read.Request.Triggers);
+        Assert.Equal(start + TimeSpan.FromMinutes(3), read.At);
+    }
+
+    [Fact]
     public void InvalidSettingsAreRejectedWithTheSettingsName()
     {
         var source = new ScriptedSecretSource();
