@@ -1,3 +1,5 @@
+using SecretRotation.Shared;
+
 namespace SecretRotation.MountedVolumes;
 
 /// <summary>Reads one rendered secrets file (JSON or KEY=VALUE) and maps its keys to configuration keys.</summary>

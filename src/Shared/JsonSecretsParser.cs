@@ -1,9 +1,12 @@
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 
-namespace SecretRotation.MountedVolumes;
+namespace SecretRotation.Shared;
 
-/// <summary>Flattens a JSON object into configuration keys, as the JSON configuration provider does.</summary>
+/// <summary>
+/// Flattens a JSON object into configuration keys, as the JSON configuration provider does. Shared source: compiled into
+/// each package that needs it, so no package exposes it.
+/// </summary>
 internal static class JsonSecretsParser
 {
     private static readonly JsonDocumentOptions Options = new()
