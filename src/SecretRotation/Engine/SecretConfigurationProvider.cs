@@ -464,7 +464,8 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
             return 0;
         }
 
-        var data = new Dictionary<string, string?>(set.Count, StringComparer.OrdinalIgnoreCase);
+        // Twice the buckets of the key count: short chains keep a read as cheap as from an in-memory provider.
+        var data = new Dictionary<string, string?>(set.Count * 2, StringComparer.OrdinalIgnoreCase);
         foreach (var (key, entry) in set)
         {
             data[key] = entry.Value;

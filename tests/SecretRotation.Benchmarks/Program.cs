@@ -1,0 +1,67 @@
+using BenchmarkDotNet.Running;
+using SecretRotation.Benchmarks.Harness;
+using SecretRotation.Benchmarks.Infrastructure;
+
+namespace SecretRotation.Benchmarks;
+
+/// <summary>
+/// <c>rotation-latency [--swaps N]</c>, <c>noop-triggers [--count N]</c>, <c>all</c> (both harnesses), or
+/// <c>bench [BenchmarkDotNet arguments]</c>.
+/// </summary>
+public static class Program
+{
+    private const string Usage = """
+        Usage: dotnet run -c Release --project tests/SecretRotation.Benchmarks -- <command>
+          rotation-latency [--swaps N]   kubelet swap -> IOptionsMonitor.OnChange latency, AddMountedSecrets vs AddKeyPerFile (default 200 swaps)
+          noop-triggers [--count N]      reload-token firings over N no-op triggers (default 1000; target 0)
+          all                            rotation-latency then noop-triggers, with their defaults
+          bench [BenchmarkDotNet args]   BenchmarkDotNet, e.g. bench --job short (all benchmarks unless --filter is given)
+        """;
+
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length == 0)
+        {
+            Console.Error.WriteLine(Usage);
+            return 2;
+        }
+
+        var rest = args[1..];
+        try
+        {
+            switch (args[0])
+            {
+                case "rotation-latency":
+                    return await RotationLatencyHarness.RunAsync(
+                        HarnessArguments.PositiveInt(rest, "--swaps", RotationLatencyHarness.DefaultSwaps), Console.Out);
+                case "noop-triggers":
+                    return await NoopTriggerHarness.RunAsync(
+                        HarnessArguments.PositiveInt(rest, "--count", NoopTriggerHarness.DefaultCount), Console.Out);
+                case "all":
+                    var latency = await RotationLatencyHarness.RunAsync(RotationLatencyHarness.DefaultSwaps, Console.Out);
+                    Console.Out.WriteLine();
+                    var noop = await NoopTriggerHarness.RunAsync(NoopTriggerHarness.DefaultCount, Console.Out);
+                    return Math.Max(latency, noop);
+                case "bench":
+                    BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(WithDefaultFilter(rest));
+                    return 0;
+                default:
+                    Console.Error.WriteLine($"Unknown command '{args[0]}'.");
+                    Console.Error.WriteLine(Usage);
+                    return 2;
+            }
+        }
+        catch (ArgumentException exception)
+        {
+            Console.Error.WriteLine(exception.Message);
+            return 2;
+        }
+    }
+
+    /// <summary>Without a filter BenchmarkSwitcher asks on the console which benchmarks to run; default to all of them.</summary>
+    private static string[] WithDefaultFilter(string[] arguments)
+    {
+        var selects = arguments.Any(argument => argument is "--filter" or "-f" or "--list" or "--help" or "-h" or "--version");
+        return selects ? arguments : [.. arguments, "--filter", "*"];
+    }
+}
