@@ -16,12 +16,12 @@ public abstract class SecretSourceConformanceTests
 
     protected CapturingLoggerProvider Logs { get; } = new();
 
-    protected abstract ISecretStoreFixture CreateStore();
+    protected abstract Task<ISecretStoreFixture> CreateStoreAsync();
 
     [Fact]
     public async Task InitialLoadReadsEverySecret()
     {
-        await using var store = CreateStore();
+        await using var store = await CreateStoreAsync();
         await store.PublishAsync(Initial);
 
         using var configuration = Build(store);
@@ -35,7 +35,7 @@ public abstract class SecretSourceConformanceTests
     [Fact]
     public async Task AMissingOptionalSourceStartsEmpty()
     {
-        await using var store = CreateStore();
+        await using var store = await CreateStoreAsync();
         var builder = new ConfigurationBuilder();
         store.AddMissingSource(builder, optional: true, Logs.CreateFactory());
 
@@ -48,7 +48,7 @@ public abstract class SecretSourceConformanceTests
     [Fact]
     public async Task AMissingRequiredSourceThrowsAnExceptionNamingIt()
     {
-        await using var store = CreateStore();
+        await using var store = await CreateStoreAsync();
         var builder = new ConfigurationBuilder();
         store.AddMissingSource(builder, optional: false, Logs.CreateFactory());
 
@@ -60,7 +60,7 @@ public abstract class SecretSourceConformanceTests
     [Fact]
     public async Task AChangeFiresTheReloadTokenExactlyOnce()
     {
-        await using var store = CreateStore();
+        await using var store = await CreateStoreAsync();
         await store.PublishAsync(Initial);
         using var configuration = Build(store);
         var reloads = 0;
@@ -86,7 +86,7 @@ public abstract class SecretSourceConformanceTests
     [Fact]
     public async Task NoChangeFiresNothing()
     {
-        await using var store = CreateStore();
+        await using var store = await CreateStoreAsync();
         await store.PublishAsync(Initial);
         using var configuration = Build(store);
         var reloads = 0;
@@ -106,7 +106,7 @@ public abstract class SecretSourceConformanceTests
     [Fact]
     public async Task AFailureKeepsTheLastGoodDataAndTheSourceRecovers()
     {
-        await using var store = CreateStore();
+        await using var store = await CreateStoreAsync();
         await store.PublishAsync(Initial);
         using var configuration = Build(store);
         var refresher = configuration.GetSecretRefreshers().Single();
@@ -128,7 +128,7 @@ public abstract class SecretSourceConformanceTests
     [Fact]
     public async Task DisposeStopsTheProvider()
     {
-        await using var store = CreateStore();
+        await using var store = await CreateStoreAsync();
         await store.PublishAsync(Initial);
         var configuration = Build(store);
         var refresher = configuration.GetSecretRefreshers().Single();
@@ -142,7 +142,7 @@ public abstract class SecretSourceConformanceTests
     [Fact]
     public async Task NoSecretValueAppearsInLogsExceptionsOrToString()
     {
-        await using var store = CreateStore();
+        await using var store = await CreateStoreAsync();
         await store.PublishAsync(Initial);
         using var configuration = Build(store);
         var refresher = configuration.GetSecretRefreshers().Single();

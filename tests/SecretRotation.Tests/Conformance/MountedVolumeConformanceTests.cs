@@ -4,20 +4,20 @@ namespace SecretRotation.Tests.Conformance;
 
 public sealed class KubeletVolumeConformanceTests : SecretSourceConformanceTests
 {
-    protected override ISecretStoreFixture CreateStore() => new KubeletVolumeStore();
+    protected override Task<ISecretStoreFixture> CreateStoreAsync() => Task.FromResult<ISecretStoreFixture>(new KubeletVolumeStore());
 }
 
 public sealed class PlainDirectoryConformanceTests : SecretSourceConformanceTests
 {
-    protected override ISecretStoreFixture CreateStore() => new PlainDirectoryStore();
+    protected override Task<ISecretStoreFixture> CreateStoreAsync() => Task.FromResult<ISecretStoreFixture>(new PlainDirectoryStore());
 }
 
 public sealed class RenderedJsonFileConformanceTests : SecretSourceConformanceTests
 {
-    protected override ISecretStoreFixture CreateStore() => new RenderedFileStore(RenderedSecretsFormat.Json);
+    protected override Task<ISecretStoreFixture> CreateStoreAsync() => Task.FromResult<ISecretStoreFixture>(new RenderedFileStore(RenderedSecretsFormat.Json));
 }
 
 public sealed class RenderedKeyValueFileConformanceTests : SecretSourceConformanceTests
 {
-    protected override ISecretStoreFixture CreateStore() => new RenderedFileStore(RenderedSecretsFormat.KeyValue);
+    protected override Task<ISecretStoreFixture> CreateStoreAsync() => Task.FromResult<ISecretStoreFixture>(new RenderedFileStore(RenderedSecretsFormat.KeyValue));
 }

@@ -1,0 +1,84 @@
+using Azure.Security.KeyVault.Secrets;
+using SecretRotation.AzureKeyVault.Internal;
+
+namespace SecretRotation;
+
+/// <summary>
+/// Secrets from one Azure Key Vault, read with the Azure SDK's <see cref="SecretClient"/>. Either the whole vault (lists
+/// secret properties, then fetches only new or changed secrets: needs the List and Get permissions) or a fixed list of
+/// named secrets (needs only Get; no List call is ever made).
+/// </summary>
+public sealed class AzureKeyVaultSecretsSource : SecretConfigurationSource
+{
+    /// <summary>The <see cref="SecretChangeNotice.StoreKind"/> this source answers to: <c>AzureKeyVault</c>.</summary>
+    public const string StoreKind = "AzureKeyVault";
+
+    /// <summary>Creates a source that polls every 5 minutes (±10 %).</summary>
+    public AzureKeyVaultSecretsSource()
+    {
+        PollInterval = TimeSpan.FromMinutes(5);
+    }
+
+    /// <summary>The client to read with. Required; the <c>AddAzureKeyVaultSecrets</c> overloads set it.</summary>
+    public SecretClient? Client { get; set; }
+
+    /// <summary>
+    /// The secrets to read, by name, or <see langword="null"/> for the whole vault. With names, no List call is made, so
+    /// the identity needs only the Get permission (or the role "Key Vault Secrets User" scoped to those secrets).
+    /// </summary>
+    /// <value>Default <see langword="null"/> (the whole vault).</value>
+    public IList<string>? SecretNames { get; set; }
+
+    /// <summary>
+    /// Keep only secrets whose names start with this (e.g. <c>myapp--</c>) and strip it from their keys. Cannot be combined
+    /// with a custom <see cref="Mapper"/> (give the prefix to the mapper instead).
+    /// </summary>
+    public string? Prefix { get; set; }
+
+    /// <summary>Which secrets to include and their configuration keys.</summary>
+    /// <value>Default <see cref="KeyVaultSecretMapper"/>: <c>--</c> maps to <c>:</c>.</value>
+    public KeyVaultSecretMapper? Mapper { get; set; }
+
+    /// <summary>How many secrets are fetched at once (initial load, and a poll that finds many changes).</summary>
+    /// <value>Default 16.</value>
+    public int MaxConcurrency { get; set; } = 16;
+
+    /// <summary>
+    /// Whether a secret whose content type is <c>application/json</c> is expanded into a section (its JSON object flattened
+    /// under the secret's key) instead of being one value.
+    /// </summary>
+    /// <value>Default <see langword="false"/>.</value>
+    public bool ExpandJsonSecrets { get; set; }
+
+    /// <inheritdoc />
+    protected override ISecretSource CreateSecretSource()
+    {
+        if (Client is null)
+        {
+            throw new ArgumentException("AzureKeyVaultSecretsSource.Client must be set (use AddAzureKeyVaultSecrets(vaultUri, credential) or pass a SecretClient).", nameof(Client));
+        }
+
+        if (MaxConcurrency < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxConcurrency), MaxConcurrency, "MaxConcurrency must be at least 1.");
+        }
+
+        if (Mapper is not null && !string.IsNullOrEmpty(Prefix))
+        {
+            throw new ArgumentException("Set either Prefix or Mapper, not both: pass the prefix to the mapper's constructor.", nameof(Prefix));
+        }
+
+        if (SecretNames is not null && SecretNames.Any(string.IsNullOrWhiteSpace))
+        {
+            throw new ArgumentException("SecretNames must not contain empty names.", nameof(SecretNames));
+        }
+
+        return new KeyVaultSecretReader(
+            Client,
+            SecretNames?.Distinct(StringComparer.OrdinalIgnoreCase).ToArray(),
+            Mapper ?? new KeyVaultSecretMapper(Prefix),
+            MaxConcurrency,
+            ExpandJsonSecrets,
+            TimeProvider);
+    }
+}

@@ -1,0 +1,59 @@
+using System.Text.Json;
+using Azure;
+
+namespace SecretRotation.AzureKeyVault.Internal;
+
+/// <summary>Turns Key Vault's errors into messages that say what permission is missing. Key Vault errors carry no values.</summary>
+internal static class KeyVaultErrors
+{
+    public static SecretSourceException ForList(string source, string vault, RequestFailedException exception) =>
+        Describe(source, vault, "list secrets", "List", exception,
+            " Or name the secrets to read (AzureKeyVaultSecretsSource.SecretNames) so that only 'Get' is needed.");
+
+    public static SecretSourceException ForGet(string source, string vault, string secretName, RequestFailedException exception) =>
+        Describe(source, vault, $"get secret '{secretName}'", "Get", exception, string.Empty);
+
+    /// <summary>Key Vault answers 403 with inner code <c>SecretDisabled</c> for a disabled secret: not a permission problem.</summary>
+    public static bool IsDisabledSecret(RequestFailedException exception) =>
+        exception.Status == 403 && InnerErrorCode(exception) == "SecretDisabled";
+
+    private static SecretSourceException Describe(string source, string vault, string operation, string permission, RequestFailedException exception, string hint)
+    {
+        var code = exception.ErrorCode ?? "no error code";
+        var inner = InnerErrorCode(exception);
+        var codes = inner is null ? code : $"{code}/{inner}";
+        var message = exception.Status switch
+        {
+            401 => $"Key Vault '{vault}' rejected the credential trying to {operation} (HTTP 401 {codes}): check the identity's tenant and token (Workload Identity: the federated credential and AZURE_CLIENT_ID).",
+            403 => $"Key Vault '{vault}' denied {operation} (HTTP 403 {codes}): the identity needs the '{permission}' secret permission (access policy) or a role such as 'Key Vault Secrets User' (RBAC).{hint}",
+            0 => $"Key Vault '{vault}' could not be reached trying to {operation}: {exception.InnerException?.Message ?? "no response"}.",
+            _ => $"Key Vault '{vault}' failed to {operation} (HTTP {exception.Status} {codes}).",
+        };
+        return new SecretSourceException(source, message, exception);
+    }
+
+    private static string? InnerErrorCode(RequestFailedException exception)
+    {
+        try
+        {
+            var content = exception.GetRawResponse()?.Content;
+            if (content is null || content.ToMemory().IsEmpty)
+            {
+                return null;
+            }
+
+            using var document = JsonDocument.Parse(content.ToMemory());
+            return document.RootElement.TryGetProperty("error", out var error)
+                && error.TryGetProperty("innererror", out var innerError)
+                && innerError.ValueKind == JsonValueKind.Object
+                && innerError.TryGetProperty("code", out var innerCode)
+                && innerCode.ValueKind == JsonValueKind.String
+                    ? innerCode.GetString()
+                    : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,338 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using Azure;
+using Azure.Security.KeyVault.Secrets;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using SecretRotation.Shared;
+
+namespace SecretRotation.AzureKeyVault.Internal;
+
+/// <summary>
+/// Reads one vault. A full read lists secret properties (whole-vault mode) and fetches only secrets that are new, changed
+/// or not yet settled; named mode fetches each named secret; a targeted read fetches only what change notices name.
+/// State changes only when a read succeeds, so a failed read leaves nothing half done and the next read fetches exactly
+/// what is still missing.
+/// </summary>
+internal sealed class KeyVaultSecretReader : ISecretSource
+{
+    private const int RememberedVersionsPerSecret = 16;
+
+    private readonly SecretClient _client;
+    private readonly string[]? _names;
+    private readonly KeyVaultSecretMapper _mapper;
+    private readonly int _maxConcurrency;
+    private readonly bool _expandJson;
+    private readonly TimeProvider _time;
+    private readonly string _vault;
+    private readonly Dictionary<string, Queue<string>> _seenVersions = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> _warnedCollisions = new(StringComparer.OrdinalIgnoreCase);
+
+    private Dictionary<string, LoadedSecret> _loaded = new(StringComparer.OrdinalIgnoreCase);
+    private DateTimeOffset? _nextValidFrom;
+
+    public KeyVaultSecretReader(SecretClient client, string[]? names, KeyVaultSecretMapper mapper, int maxConcurrency, bool expandJson, TimeProvider time)
+    {
+        _client = client;
+        _names = names;
+        _mapper = mapper;
+        _maxConcurrency = maxConcurrency;
+        _expandJson = expandJson;
+        _time = time;
+        _vault = client.VaultUri.IsDefaultPort ? client.VaultUri.Host : client.VaultUri.Authority;
+        Name = $"azurekeyvault:{_vault}";
+    }
+
+    public string Name { get; }
+
+    public bool IsOwnNotice(SecretChangeNotice notice)
+    {
+        ArgumentNullException.ThrowIfNull(notice);
+        if (!string.Equals(notice.StoreKind, AzureKeyVaultSecretsSource.StoreKind, StringComparison.OrdinalIgnoreCase) || !IsThisVault(notice.Store))
+        {
+            return false;
+        }
+
+        return _names is null || _names.Contains(notice.SecretName, StringComparer.OrdinalIgnoreCase);
+    }
+
+    public async Task<SecretSet> ReadAsync(SecretReadRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var (loaded, nextValidFrom) = request.IsTargeted
+            ? await ReadNoticesAsync(request, cancellationToken)
+            : _names is null
+                ? await ReadWholeVaultAsync(request.Logger, cancellationToken)
+                : await ReadNamedAsync(request.Logger, cancellationToken);
+
+        var set = BuildSet(loaded, nextValidFrom, request.Logger);
+        _loaded = loaded;
+        _nextValidFrom = nextValidFrom;
+        return set;
+    }
+
+    public void Dispose()
+    {
+        // The SecretClient belongs to the caller (or to the extension method that made it) and holds nothing to release.
+    }
+
+    private async Task<(Dictionary<string, LoadedSecret>, DateTimeOffset?)> ReadWholeVaultAsync(ILogger logger, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        DateTimeOffset? nextValidFrom = null;
+        var next = new Dictionary<string, LoadedSecret>(StringComparer.OrdinalIgnoreCase);
+        var toFetch = new List<string>();
+        int pages = 0, listed = 0;
+        try
+        {
+            await foreach (var page in _client.GetPropertiesOfSecretsAsync(cancellationToken).AsPages())
+            {
+                pages++;
+                foreach (var properties in page.Values)
+                {
+                    listed++;
+                    if (!IsUsable(properties, now, ref nextValidFrom, logger) || !_mapper.Include(properties))
+                    {
+                        continue;
+                    }
+
+                    if (_loaded.TryGetValue(properties.Name, out var known) && known.IsCurrent(properties))
+                    {
+                        next[properties.Name] = known;
+                    }
+                    else
+                    {
+                        toFetch.Add(properties.Name);
+                    }
+                }
+            }
+        }
+        catch (RequestFailedException exception)
+        {
+            throw KeyVaultErrors.ForList(Name, _vault, exception);
+        }
+
+        foreach (var (name, secret) in await FetchAsync(toFetch, logger, cancellationToken))
+        {
+            if (secret is not null && IsUsable(secret.Properties, now, ref nextValidFrom, logger) && _mapper.Include(secret.Properties))
+            {
+                next[name] = secret;
+            }
+        }
+
+        KeyVaultLog.PollSummary(logger, Name, listed, pages, toFetch.Count);
+        return (next, nextValidFrom);
+    }
+
+    private async Task<(Dictionary<string, LoadedSecret>, DateTimeOffset?)> ReadNamedAsync(ILogger logger, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        DateTimeOffset? nextValidFrom = null;
+        var next = new Dictionary<string, LoadedSecret>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, secret) in await FetchAsync(_names!, logger, cancellationToken))
+        {
+            if (secret is not null && IsUsable(secret.Properties, now, ref nextValidFrom, logger) && _mapper.Include(secret.Properties))
+            {
+                next[name] = secret;
+            }
+        }
+
+        return (next, nextValidFrom);
+    }
+
+    private async Task<(Dictionary<string, LoadedSecret>, DateTimeOffset?)> ReadNoticesAsync(SecretReadRequest request, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var nextValidFrom = _nextValidFrom;
+        var next = new Dictionary<string, LoadedSecret>(_loaded, StringComparer.OrdinalIgnoreCase);
+        var names = new List<string>();
+        foreach (var notice in request.Notices)
+        {
+            if (!IsOwnNotice(notice) || names.Contains(notice.SecretName, StringComparer.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            // At least once and unordered: a version we have already loaded (or passed) changes nothing.
+            if (notice.Version is { } version && HasSeen(notice.SecretName, version))
+            {
+                KeyVaultLog.StaleNotice(request.Logger, notice.SecretName, version, Name);
+                continue;
+            }
+
+            names.Add(notice.SecretName);
+        }
+
+        foreach (var (name, secret) in await FetchAsync(names, request.Logger, cancellationToken))
+        {
+            next.Remove(name);
+            if (secret is not null && IsUsable(secret.Properties, now, ref nextValidFrom, request.Logger) && _mapper.Include(secret.Properties))
+            {
+                next[secret.Properties.Name] = secret;
+            }
+        }
+
+        return (next, nextValidFrom);
+    }
+
+    /// <summary>Fetches the latest version of each secret, at most <see cref="_maxConcurrency"/> at once. Null: deleted or disabled.</summary>
+    private async Task<IReadOnlyList<KeyValuePair<string, LoadedSecret?>>> FetchAsync(IReadOnlyCollection<string> names, ILogger logger, CancellationToken cancellationToken)
+    {
+        var results = new ConcurrentDictionary<string, LoadedSecret?>(StringComparer.OrdinalIgnoreCase);
+        var options = new ParallelOptions { MaxDegreeOfParallelism = _maxConcurrency, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(names, options, async (name, token) => results[name] = await FetchOneAsync(name, logger, token));
+        return names.Select(name => new KeyValuePair<string, LoadedSecret?>(name, results[name])).ToArray();
+    }
+
+    private async Task<LoadedSecret?> FetchOneAsync(string name, ILogger logger, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var requestedAt = _time.GetUtcNow();
+            var response = await _client.GetSecretAsync(name, version: null, cancellationToken);
+            var secret = response.Value;
+            Remember(secret.Name, secret.Properties.Version);
+            return new LoadedSecret(secret.Properties, secret.Value ?? string.Empty, requestedAt);
+        }
+        catch (RequestFailedException exception) when (exception.Status == (int)HttpStatusCode.NotFound)
+        {
+            KeyVaultLog.DeletedBeforeGet(logger, name, Name);
+            return null;
+        }
+        catch (RequestFailedException exception) when (KeyVaultErrors.IsDisabledSecret(exception))
+        {
+            KeyVaultLog.LeftOut(logger, name, Name, "disabled");
+            return null;
+        }
+        catch (RequestFailedException exception)
+        {
+            throw KeyVaultErrors.ForGet(Name, _vault, name, exception);
+        }
+    }
+
+    /// <summary>Disabled, not yet valid (nbf) and expired (exp) secrets are left out; a future nbf schedules a read.</summary>
+    private bool IsUsable(SecretProperties properties, DateTimeOffset now, ref DateTimeOffset? nextValidFrom, ILogger logger)
+    {
+        if (properties.Enabled == false)
+        {
+            KeyVaultLog.LeftOut(logger, properties.Name, Name, "disabled");
+            return false;
+        }
+
+        if (properties.NotBefore is { } notBefore && notBefore > now)
+        {
+            nextValidFrom = nextValidFrom is { } earliest && earliest < notBefore ? earliest : notBefore;
+            KeyVaultLog.LeftOut(logger, properties.Name, Name, "not valid before its nbf");
+            return false;
+        }
+
+        if (properties.ExpiresOn is { } expiresOn && expiresOn <= now)
+        {
+            KeyVaultLog.LeftOut(logger, properties.Name, Name, "expired");
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Maps secrets to keys. Where two secrets give one key, the most recently updated wins (then the later name), whatever the order they came in.</summary>
+    private SecretSet BuildSet(Dictionary<string, LoadedSecret> loaded, DateTimeOffset? nextValidFrom, ILogger logger)
+    {
+        var entries = new Dictionary<string, (SecretEntry Entry, LoadedSecret From)>(StringComparer.OrdinalIgnoreCase);
+        var ordered = loaded.Values
+            .OrderBy(secret => secret.Properties.UpdatedOn ?? DateTimeOffset.MinValue)
+            .ThenBy(secret => secret.Properties.Name, StringComparer.OrdinalIgnoreCase);
+        foreach (var secret in ordered)
+        {
+            var key = _mapper.GetKey(secret.Properties);
+            foreach (var (entryKey, value) in Expand(key, secret, logger))
+            {
+                var entry = new SecretEntry(value, secret.Properties.Version, secret.Properties.ExpiresOn, secret.Properties.ExpiresOn);
+                if (entries.TryGetValue(entryKey, out var earlier) && earlier.From != secret && _warnedCollisions.Add($"{entryKey}\n{earlier.From.Properties.Name}\n{secret.Properties.Name}"))
+                {
+                    KeyVaultLog.KeyCollision(logger, entryKey, earlier.From.Properties.Name, secret.Properties.Name, Name);
+                }
+
+                entries[entryKey] = (entry, secret);
+            }
+        }
+
+        return new SecretSet(entries.Select(pair => new KeyValuePair<string, SecretEntry>(pair.Key, pair.Value.Entry)), nextValidFrom);
+    }
+
+    private IEnumerable<KeyValuePair<string, string>> Expand(string key, LoadedSecret secret, ILogger logger)
+    {
+        if (!_expandJson || !IsJsonContentType(secret.Properties.ContentType))
+        {
+            return [new(key, secret.Value)];
+        }
+
+        try
+        {
+            return JsonSecretsParser.Parse(Encoding.UTF8.GetBytes(secret.Value), $"secret '{secret.Properties.Name}'")
+                .Select(pair => new KeyValuePair<string, string>(ConfigurationPath.Combine(key, pair.Key), pair.Value));
+        }
+        catch (FormatException exception)
+        {
+            KeyVaultLog.JsonNotExpanded(logger, secret.Properties.Name, Name, exception.Message);
+            return [new(key, secret.Value)];
+        }
+    }
+
+    private static bool IsJsonContentType(string? contentType) =>
+        contentType is not null
+        && (contentType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || contentType.StartsWith("application/json;", StringComparison.OrdinalIgnoreCase));
+
+    private bool IsThisVault(string store)
+    {
+        if (string.Equals(store, _vault, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(store, _client.VaultUri.Host, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(store.TrimEnd('/'), _client.VaultUri.AbsoluteUri.TrimEnd('/'), StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        // Event Grid names the vault ("myvault"); the client knows its host ("myvault.vault.azure.net").
+        var host = _client.VaultUri.Host;
+        var dot = host.IndexOf('.', StringComparison.Ordinal);
+        return _client.VaultUri.HostNameType == UriHostNameType.Dns && dot > 0
+            && string.Equals(store, host[..dot], StringComparison.OrdinalIgnoreCase);
+    }
+
+    private bool HasSeen(string name, string version)
+    {
+        lock (_seenVersions)
+        {
+            return _seenVersions.TryGetValue(name, out var versions) && versions.Contains(version, StringComparer.OrdinalIgnoreCase);
+        }
+    }
+
+    private void Remember(string name, string? version)
+    {
+        if (version is null)
+        {
+            return;
+        }
+
+        lock (_seenVersions)
+        {
+            if (!_seenVersions.TryGetValue(name, out var versions))
+            {
+                _seenVersions[name] = versions = new Queue<string>();
+            }
+
+            if (versions.Contains(version, StringComparer.OrdinalIgnoreCase))
+            {
+                return;
+            }
+
+            versions.Enqueue(version);
+            if (versions.Count > RememberedVersionsPerSecret)
+            {
+                versions.Dequeue();
+            }
+        }
+    }
+}

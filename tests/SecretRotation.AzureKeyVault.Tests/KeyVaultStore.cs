@@ -1,0 +1,77 @@
+using Azure.Core;
+using Azure.Security.KeyVault.Secrets;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using SecretRotation.Testing;
+using SecretRotation.TestSupport;
+
+namespace SecretRotation.AzureKeyVault.Tests;
+
+/// <summary>The Key Vault emulator as the conformance tests drive it; "broken" means every request answers 503.</summary>
+internal sealed class KeyVaultStore : ISecretStoreFixture
+{
+    private KeyVaultStore(KeyVaultEmulator emulator)
+    {
+        Emulator = emulator;
+    }
+
+    public KeyVaultEmulator Emulator { get; }
+
+    public string MissingStoreDescription => "127.0.0.1:1";
+
+    public static async Task<KeyVaultStore> StartAsync(KeyVaultEmulatorOptions? options = null) =>
+        new(await KeyVaultEmulator.StartAsync(options));
+
+    /// <summary>A client with quick retries, so tests of failures do not wait through the SDK's default backoff.</summary>
+    public static SecretClientOptions QuickRetries() => new()
+    {
+        Retry = { MaxRetries = 2, Delay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(50), Mode = RetryMode.Fixed },
+    };
+
+    public SecretClient CreateClient() => Emulator.CreateClient(QuickRetries());
+
+    public Task PublishAsync(IReadOnlyDictionary<string, string> secrets)
+    {
+        foreach (var (name, value) in secrets)
+        {
+            Emulator.SetSecret(name, value);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task TouchAsync() => Task.CompletedTask;
+
+    public Task BreakAsync()
+    {
+        Emulator.InjectFault(new KeyVaultFault { StatusCode = 503 });
+        return Task.CompletedTask;
+    }
+
+    public Task RestoreAsync()
+    {
+        Emulator.ClearFaults();
+        return Task.CompletedTask;
+    }
+
+    public void AddSource(IConfigurationBuilder builder, bool optional, ILoggerFactory loggerFactory) =>
+        builder.AddAzureKeyVaultSecrets(CreateClient(), s =>
+        {
+            s.Optional = optional;
+            s.LoggerFactory = loggerFactory;
+        });
+
+    public void AddMissingSource(IConfigurationBuilder builder, bool optional, ILoggerFactory loggerFactory)
+    {
+        var options = QuickRetries();
+        options.DisableChallengeResourceVerification = true;
+        var client = new SecretClient(new Uri("https://127.0.0.1:1/"), Emulator.Credential, options);
+        builder.AddAzureKeyVaultSecrets(client, s =>
+        {
+            s.Optional = optional;
+            s.LoggerFactory = loggerFactory;
+        });
+    }
+
+    public ValueTask DisposeAsync() => Emulator.DisposeAsync();
+}
