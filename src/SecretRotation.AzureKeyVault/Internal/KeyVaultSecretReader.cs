@@ -69,6 +69,11 @@ internal sealed class KeyVaultSecretReader : ISecretSource
         var set = BuildSet(loaded, nextValidFrom, request.Logger);
         _loaded = loaded;
         _nextValidFrom = nextValidFrom;
+        foreach (var secret in loaded.Values)
+        {
+            Remember(secret.Properties.Name, secret.Properties.Version);
+        }
+
         return set;
     }
 
@@ -192,7 +197,6 @@ internal sealed class KeyVaultSecretReader : ISecretSource
             var requestedAt = _time.GetUtcNow();
             var response = await _client.GetSecretAsync(name, version: null, cancellationToken);
             var secret = response.Value;
-            Remember(secret.Name, secret.Properties.Version);
             return new LoadedSecret(secret.Properties, secret.Value ?? string.Empty, requestedAt);
         }
         catch (RequestFailedException exception) when (exception.Status == (int)HttpStatusCode.NotFound)

@@ -524,7 +524,16 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
             _lastSuccess = now;
             _consecutiveFailures = 0;
             _lastError = null;
-            ScheduleAfterSuccessLocked(now);
+            if (triggers == RefreshTriggers.ChangeNotice && _nextScheduled is not null)
+            {
+                // A targeted read saw only what the notices named: the poll (or a pending retry of a full read) stays due,
+                // or frequent pushes would postpone the safety-net poll forever.
+                ScheduleRefreshByLocked(now);
+            }
+            else
+            {
+                ScheduleAfterSuccessLocked(now);
+            }
         }
 
         if (failedAttempts > 0 && triggers != RefreshTriggers.Initial)
@@ -558,6 +567,12 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
             _scheduledTrigger = RefreshTriggers.Poll;
         }
 
+        ScheduleRefreshByLocked(now);
+    }
+
+    /// <summary>Moves the next scheduled read earlier if an entry must be read again sooner.</summary>
+    private void ScheduleRefreshByLocked(DateTimeOffset now)
+    {
         if (_current.EarliestRefreshBy is { } refreshBy)
         {
             var earliestAllowed = now + _settings.MinimumRefreshInterval;

@@ -266,6 +266,31 @@ public sealed class RefreshLoopTests
     }
 
     [Fact]
+    public async Task FrequentChangeNoticesDoNotPostponeThePoll()
+    {
+        var source = new ScriptedSecretSource();
+        using var harness = new EngineHarness(source, s =>
+        {
+            s.PollInterval = TimeSpan.FromSeconds(60);
+            s.PollJitter = 0;
+        });
+        await source.NextReadAsync();
+
+        for (var i = 0; i < 5; i++)
+        {
+            await harness.AdvanceAsync(TimeSpan.FromSeconds(11));
+            await harness.Refresher.RefreshAsync(new SecretChangeNotice("Kind", "test", $"s{i}"));
+            Assert.True((await source.NextReadAsync()).Request.IsTargeted);
+        }
+
+        await harness.AdvanceAsync(TimeSpan.FromSeconds(5));
+        var poll = await source.NextReadAsync();
+
+        Assert.Equal(RefreshTriggers.Poll, poll.Request.Triggers);
+        Assert.Equal(Start + TimeSpan.FromSeconds(60), poll.At);
+    }
+
+    [Fact]
     public async Task ANoticeForAnotherStoreReadsNothing()
     {
         var source = new ScriptedSecretSource();
