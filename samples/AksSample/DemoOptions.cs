@@ -5,6 +5,9 @@ public sealed class DemoOptions
 {
     public const string SectionName = "Demo";
 
-    /// <summary>How often <see cref="DemoRotator"/> publishes a new payload. Default 5 seconds.</summary>
+    /// <summary>How often <see cref="DemoRotator"/> publishes a new payload into the volume. Default 5 seconds.</summary>
     public TimeSpan RotationInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often <see cref="DemoKeyVaultRotator"/> writes a new version of the API key into the Key Vault emulator. Default 15 seconds.</summary>
+    public TimeSpan KeyVaultRotationInterval { get; set; } = TimeSpan.FromSeconds(15);
 }

@@ -2,17 +2,23 @@ using System.Security.Cryptography;
 
 namespace AksSample;
 
-/// <summary>The made-up database credentials the local demo writes: a fixed user, a fresh random password each time.</summary>
+/// <summary>
+/// The made-up secrets the local demo writes: a fixed user, a fresh random password each time, and a random API key. Every
+/// generated value starts with <see cref="ValuePrefix"/>, so a grep of the log or of the responses proves none leaks.
+/// </summary>
 public static class DemoPayload
 {
     public const string User = "demo_app";
 
+    /// <summary>The start of every generated demo secret.</summary>
+    public const string ValuePrefix = "demo-secret-";
+
     private const string PasswordAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
 
-    /// <summary>A new payload: file name to content, as a Kubernetes Secret's data would be.</summary>
+    /// <summary>A new volume payload: file name to content, as a Kubernetes Secret's data would be.</summary>
     public static IReadOnlyDictionary<string, string> Create()
     {
-        var password = RandomNumberGenerator.GetString(PasswordAlphabet, 24);
+        var password = ValuePrefix + RandomNumberGenerator.GetString(PasswordAlphabet, 24);
         return new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [nameof(DatabaseOptions.User)] = User,
@@ -21,4 +27,7 @@ public static class DemoPayload
                 $"Server=tcp:orders-db.demo.invalid,1433;Database=orders;User ID={User};Password={password};Encrypt=True",
         };
     }
+
+    /// <summary>A new random API key, for the Key Vault emulator.</summary>
+    public static string CreateApiKey() => ValuePrefix + "apikey-" + RandomNumberGenerator.GetHexString(32, lowercase: true);
 }

@@ -13,6 +13,7 @@ public sealed partial class SecretChangeTracker : IDisposable
         (Key(nameof(DatabaseOptions.User)), static options => options.User),
         (Key(nameof(DatabaseOptions.Password)), static options => options.Password),
         (Key(nameof(DatabaseOptions.ConnectionString)), static options => options.ConnectionString),
+        (Key(nameof(DatabaseOptions.ApiKey)), static options => options.ApiKey),
     ];
 
     private readonly TimeProvider _timeProvider;

@@ -38,9 +38,20 @@ public static class StatusPage
 
             """);
 
-        html.Append("<p>Mode: <strong>").Append(encoder.Encode(report.Mode))
-            .Append("</strong> &middot; secrets read from <code>").Append(encoder.Encode(report.MountPath))
-            .Append("</code> &middot; rendered ").Append(encoder.Encode(FormatTime(now)))
+        html.Append("<p>Mode: <strong>").Append(encoder.Encode(report.Mode)).Append("</strong> &middot; secrets read from ");
+        if (report.MountPath is not null)
+        {
+            html.Append("the volume <code>").Append(encoder.Encode(report.MountPath)).Append("</code>");
+        }
+
+        if (report.VaultUri is not null)
+        {
+            html.Append(report.MountPath is null ? "" : " and ")
+                .Append("the Key Vault <code>").Append(encoder.Encode(report.VaultUri)).Append("</code>")
+                .Append(report.MountPath is null ? "" : " (Key Vault wins for keys both supply)");
+        }
+
+        html.Append(" &middot; rendered ").Append(encoder.Encode(FormatTime(now)))
             .Append(" &middot; this page reloads every 2 s.</p>\n");
 
         html.Append("""

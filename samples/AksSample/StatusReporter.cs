@@ -14,6 +14,6 @@ public sealed class StatusReporter(SecretChangeTracker tracker, IConfiguration c
                 secret.ChangeCount))
             .ToArray();
         var sources = configuration.GetSecretRefreshers().Select(refresher => refresher.Status).ToArray();
-        return new StatusReport(mode.Name, mode.MountPath, timeProvider.GetUtcNow(), secrets, sources);
+        return new StatusReport(mode.Name, mode.MountPath, mode.VaultUri, timeProvider.GetUtcNow(), secrets, sources);
     }
 }
