@@ -5,7 +5,7 @@ using SecretRotation.Benchmarks.Infrastructure;
 namespace SecretRotation.Benchmarks;
 
 /// <summary>
-/// <c>rotation-latency [--swaps N]</c>, <c>noop-triggers [--count N]</c>, <c>all</c> (both harnesses), or
+/// <c>rotation-latency [--swaps N]</c>, <c>noop-triggers [--count N]</c>, <c>key-vault</c>, <c>all</c> (the three harnesses), or
 /// <c>bench [BenchmarkDotNet arguments]</c>.
 /// </summary>
 public static class Program
@@ -14,7 +14,9 @@ public static class Program
         Usage: dotnet run -c Release --project tests/SecretRotation.Benchmarks -- <command>
           rotation-latency [--swaps N]   kubelet swap -> IOptionsMonitor.OnChange latency, AddMountedSecrets vs AddKeyPerFile (default 200 swaps)
           noop-triggers [--count N]      reload-token firings over N no-op triggers (default 1000; target 0)
-          all                            rotation-latency then noop-triggers, with their defaults
+          key-vault                      Azure Key Vault source against the emulator: initial load parallel vs sequential (target >= 8x),
+                                         requests per poll cycle (targets 4 with no change, 5 with one), requests per pod-hour
+          all                            rotation-latency, noop-triggers and key-vault, with their defaults
           bench [BenchmarkDotNet args]   BenchmarkDotNet, e.g. bench --job short (all benchmarks unless --filter is given)
         """;
 
@@ -37,11 +39,15 @@ public static class Program
                 case "noop-triggers":
                     return await NoopTriggerHarness.RunAsync(
                         HarnessArguments.PositiveInt(rest, "--count", NoopTriggerHarness.DefaultCount), Console.Out);
+                case "key-vault":
+                    return await KeyVaultHarness.RunAsync(Console.Out);
                 case "all":
                     var latency = await RotationLatencyHarness.RunAsync(RotationLatencyHarness.DefaultSwaps, Console.Out);
                     Console.Out.WriteLine();
                     var noop = await NoopTriggerHarness.RunAsync(NoopTriggerHarness.DefaultCount, Console.Out);
-                    return Math.Max(latency, noop);
+                    Console.Out.WriteLine();
+                    var keyVault = await KeyVaultHarness.RunAsync(Console.Out);
+                    return Math.Max(Math.Max(latency, noop), keyVault);
                 case "bench":
                     BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(WithDefaultFilter(rest));
                     return 0;

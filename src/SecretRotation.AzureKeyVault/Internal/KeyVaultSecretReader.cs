@@ -46,6 +46,8 @@ internal sealed class KeyVaultSecretReader : ISecretSource
 
     public string Name { get; }
 
+    public int MaxConcurrency => _maxConcurrency;
+
     public bool IsOwnNotice(SecretChangeNotice notice)
     {
         ArgumentNullException.ThrowIfNull(notice);
@@ -87,8 +89,10 @@ internal sealed class KeyVaultSecretReader : ISecretSource
         var now = _time.GetUtcNow();
         DateTimeOffset? nextValidFrom = null;
         var next = new Dictionary<string, LoadedSecret>(StringComparer.OrdinalIgnoreCase);
-        var toFetch = new List<string>();
         int pages = 0, listed = 0;
+
+        // Fetches start as soon as the page that names them arrives, not after the last page.
+        using var fetches = new FetchBatch(this, logger, vaultAlreadyAsked: true, cancellationToken);
         try
         {
             await foreach (var page in _client.GetPropertiesOfSecretsAsync(cancellationToken).AsPages())
@@ -108,17 +112,24 @@ internal sealed class KeyVaultSecretReader : ISecretSource
                     }
                     else
                     {
-                        toFetch.Add(properties.Name);
+                        fetches.Start(properties.Name);
                     }
                 }
             }
         }
         catch (RequestFailedException exception)
         {
+            await fetches.AbandonAsync();
             throw KeyVaultErrors.ForList(Name, _vault, exception);
         }
+        catch
+        {
+            await fetches.AbandonAsync();
+            throw;
+        }
 
-        foreach (var (name, secret) in await FetchAsync(toFetch, logger, cancellationToken))
+        var fetched = await fetches.CompleteAsync();
+        foreach (var (name, secret) in fetched)
         {
             if (secret is not null && IsUsable(secret.Properties, now, ref nextValidFrom, logger) && _mapper.Include(secret.Properties))
             {
@@ -126,7 +137,7 @@ internal sealed class KeyVaultSecretReader : ISecretSource
             }
         }
 
-        KeyVaultLog.PollSummary(logger, Name, listed, pages, toFetch.Count);
+        KeyVaultLog.PollSummary(logger, Name, listed, pages, fetched.Count);
         return (next, nextValidFrom);
     }
 
@@ -184,13 +195,16 @@ internal sealed class KeyVaultSecretReader : ISecretSource
     /// <summary>Fetches the latest version of each secret, at most <see cref="_maxConcurrency"/> at once. Null: deleted or disabled.</summary>
     private async Task<IReadOnlyList<KeyValuePair<string, LoadedSecret?>>> FetchAsync(IReadOnlyCollection<string> names, ILogger logger, CancellationToken cancellationToken)
     {
-        var results = new ConcurrentDictionary<string, LoadedSecret?>(StringComparer.OrdinalIgnoreCase);
-        var options = new ParallelOptions { MaxDegreeOfParallelism = _maxConcurrency, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(names, options, async (name, token) => results[name] = await FetchOneAsync(name, logger, token));
-        return names.Select(name => new KeyValuePair<string, LoadedSecret?>(name, results[name])).ToArray();
+        using var batch = new FetchBatch(this, logger, vaultAlreadyAsked: false, cancellationToken);
+        foreach (var name in names)
+        {
+            batch.Start(name);
+        }
+
+        return await batch.CompleteAsync();
     }
 
-    private async Task<LoadedSecret?> FetchOneAsync(string name, ILogger logger, CancellationToken cancellationToken)
+    internal async Task<LoadedSecret?> FetchOneAsync(string name, ILogger logger, CancellationToken cancellationToken)
     {
         try
         {
