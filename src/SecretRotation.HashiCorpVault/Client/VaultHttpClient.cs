@@ -1,0 +1,138 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+
+namespace SecretRotation.HashiCorpVault.Client;
+
+/// <summary>
+/// A small typed client for the Vault endpoints this package uses: reads, KV v2 metadata, mount detection, logins, token
+/// and lease renewal. Errors become <see cref="VaultApiException"/>; response bodies never reach a message.
+/// </summary>
+internal sealed class VaultHttpClient : IDisposable
+{
+    private static readonly HttpMethod List = new("LIST");
+
+    private readonly HttpClient _http;
+    private readonly string? _namespace;
+
+    public VaultHttpClient(Uri address, string? vaultNamespace, HttpMessageHandler handler, bool disposeHandler)
+    {
+        _http = new HttpClient(handler, disposeHandler)
+        {
+            BaseAddress = new Uri(address.AbsoluteUri.TrimEnd('/') + "/v1/"),
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        _namespace = string.IsNullOrWhiteSpace(vaultNamespace) ? null : vaultNamespace.Trim('/') + "/";
+    }
+
+    /// <summary>GET a secret path (KV v1, KV v2 <c>data/</c>, a dynamic secrets engine).</summary>
+    public Task<VaultResponse> ReadAsync(string path, string token, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Get, path, body: null, token, cancellationToken);
+
+    /// <summary>
+    /// GET a KV v2 <c>data/</c> path, where a soft-deleted or destroyed version answers 404 <em>with</em> a body
+    /// (<c>data.data</c> null, <c>data.metadata</c> set); that body is returned instead of thrown.
+    /// </summary>
+    public Task<VaultResponse> ReadKv2DataAsync(string path, string token, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Get, path, body: null, token, cancellationToken, acceptNotFoundWithData: true);
+
+    /// <summary><c>sys/internal/ui/mounts/{path}</c>: the mount that holds <paramref name="path"/>, its type and options.</summary>
+    public Task<VaultResponse> GetMountAsync(string path, string token, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Get, $"sys/internal/ui/mounts/{path}", body: null, token, cancellationToken);
+
+    public Task<VaultResponse> LoginAsync(string loginPath, object body, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, loginPath, body, token: null, cancellationToken);
+
+    public Task<VaultResponse> RenewSelfAsync(string token, long incrementSeconds, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, "auth/token/renew-self", new Dictionary<string, object> { ["increment"] = incrementSeconds }, token, cancellationToken);
+
+    public Task<VaultResponse> LookupSelfAsync(string token, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Get, "auth/token/lookup-self", body: null, token, cancellationToken);
+
+    public Task<VaultResponse> RenewLeaseAsync(string leaseId, long incrementSeconds, string token, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, "sys/leases/renew", new Dictionary<string, object> { ["lease_id"] = leaseId, ["increment"] = incrementSeconds }, token, cancellationToken);
+
+    public Task<VaultResponse> ListAsync(string path, string token, CancellationToken cancellationToken) =>
+        SendAsync(List, path, body: null, token, cancellationToken);
+
+    public void Dispose() => _http.Dispose();
+
+    private async Task<VaultResponse> SendAsync(HttpMethod method, string path, object? body, string? token, CancellationToken cancellationToken, bool acceptNotFoundWithData = false)
+    {
+        using var request = new HttpRequestMessage(method, path.TrimStart('/'));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        request.Headers.Add("X-Vault-Request", "true");
+        if (token is not null)
+        {
+            request.Headers.Add("X-Vault-Token", token);
+        }
+
+        if (_namespace is not null)
+        {
+            request.Headers.Add("X-Vault-Namespace", _namespace);
+        }
+
+        if (body is not null)
+        {
+            request.Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+        }
+
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        if (response.IsSuccessStatusCode)
+        {
+            return response.StatusCode == HttpStatusCode.NoContent || bytes.Length == 0 ? new VaultResponse() : ParseEnvelope(bytes, method, path);
+        }
+
+        var (errors, root) = ParseErrors(bytes);
+        if (acceptNotFoundWithData && response.StatusCode == HttpStatusCode.NotFound && root is { } envelope
+            && envelope.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object)
+        {
+            return VaultResponse.Parse(envelope);
+        }
+
+        throw new VaultApiException(method, path, response.StatusCode, errors, response.Headers.RetryAfter?.Delta);
+    }
+
+    private static VaultResponse ParseEnvelope(byte[] bytes, HttpMethod method, string path)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(bytes);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new VaultProtocolException($"Vault's answer to {method} {path} is not a JSON object.");
+            }
+
+            return VaultResponse.Parse(document.RootElement);
+        }
+        catch (JsonException)
+        {
+            // The body may hold secrets: say where it broke, never what it says.
+            throw new VaultProtocolException($"Vault's answer to {method} {path} is not valid JSON.");
+        }
+    }
+
+    private static (IReadOnlyList<string> Errors, JsonElement? Root) ParseErrors(byte[] bytes)
+    {
+        if (bytes.Length == 0)
+        {
+            return ([], null);
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(bytes);
+            var root = document.RootElement.Clone();
+            var errors = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("errors", out var list) && list.ValueKind == JsonValueKind.Array
+                ? list.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).ToArray()
+                : [];
+            return (errors, root);
+        }
+        catch (JsonException)
+        {
+            return (["(the error body is not JSON)"], null);
+        }
+    }
+}
