@@ -1,0 +1,83 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Azure.Messaging;
+using Azure.Messaging.EventGrid;
+
+namespace SecretRotation.AspNetCore.Events;
+
+/// <summary>
+/// Reads a delivery body as Event Grid schema (a JSON array) or CloudEvents 1.0 (<c>application/cloudevents+json</c>, one
+/// object, or <c>application/cloudevents-batch+json</c>, an array) with the Azure SDK's parsers. Never throws: a bad body is a
+/// short reason that quotes nothing from it.
+/// </summary>
+internal static class EventEnvelopeParser
+{
+    private static readonly JsonDocumentOptions Options = new() { MaxDepth = 64 };
+
+    public static bool TryParse(string? contentType, BinaryData body, out IReadOnlyList<IncomingEvent> events, out string? problem)
+    {
+        events = [];
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var mediaType) || mediaType.MediaType is null)
+        {
+            problem = "missing or invalid content type";
+            return false;
+        }
+
+        JsonValueKind kind;
+        bool looksLikeCloudEvents;
+        try
+        {
+            using var document = JsonDocument.Parse(body.ToMemory(), Options);
+            kind = document.RootElement.ValueKind;
+            var first = kind == JsonValueKind.Array && document.RootElement.GetArrayLength() > 0 ? document.RootElement[0] : document.RootElement;
+            looksLikeCloudEvents = first.ValueKind == JsonValueKind.Object && first.TryGetProperty("specversion", out _);
+        }
+        catch (JsonException)
+        {
+            problem = "malformed JSON";
+            return false;
+        }
+
+        try
+        {
+            switch (mediaType.MediaType.ToLowerInvariant())
+            {
+                case "application/json" when kind == JsonValueKind.Array && !looksLikeCloudEvents:
+                    events = EventGridEvent.ParseMany(body).Select(e => new IncomingEvent(e.Id, e.EventType, e.Subject, e.Data)).ToArray();
+                    break;
+                case "application/json" when kind == JsonValueKind.Array:
+                case "application/cloudevents-batch+json" when kind == JsonValueKind.Array:
+                case "application/cloudevents+json" when kind is JsonValueKind.Object or JsonValueKind.Array:
+                    events = CloudEvent.ParseMany(body).Select(e => new IncomingEvent(e.Id, e.Type, e.Subject, e.Data)).ToArray();
+                    break;
+                case "application/json":
+                case "application/cloudevents-batch+json":
+                    problem = "expected a JSON array of events";
+                    return false;
+                default:
+                    problem = "unsupported content type";
+                    return false;
+            }
+        }
+        catch (Exception exception) when (exception is JsonException or ArgumentException or FormatException or InvalidOperationException or KeyNotFoundException or NotSupportedException or OverflowException)
+        {
+            problem = "events lack required fields or have fields of the wrong type";
+            return false;
+        }
+
+        if (events.Count == 0)
+        {
+            problem = "no events";
+            return false;
+        }
+
+        if (events.Any(e => string.IsNullOrEmpty(e.Id) || string.IsNullOrEmpty(e.Type)))
+        {
+            problem = "an event lacks its id or type";
+            return false;
+        }
+
+        problem = null;
+        return true;
+    }
+}

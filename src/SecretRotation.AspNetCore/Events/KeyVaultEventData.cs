@@ -1,0 +1,90 @@
+using System.Text.Json;
+
+namespace SecretRotation.AspNetCore.Events;
+
+/// <summary>
+/// The <c>data</c> of a Key Vault secret event, parsed by hand: the published samples carry <c>NBF</c>/<c>EXP</c> as numeric
+/// strings, real deliveries as numbers or null, and the SDK's typed model silently fails on the string form.
+/// </summary>
+internal sealed record KeyVaultEventData(string VaultName, string ObjectName, string? Version, Uri? Id, long? NotBefore, long? Expires)
+{
+    /// <summary>The vault as the Key Vault source knows it: the host (and port) of <see cref="Id"/>, else the vault name.</summary>
+    public string Store => Id is { } id ? (id.IsDefaultPort ? id.Host : id.Authority) : VaultName;
+
+    public static bool TryParse(BinaryData? data, out KeyVaultEventData? parsed, out string? problem)
+    {
+        parsed = null;
+        if (data is null)
+        {
+            problem = "event has no data";
+            return false;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(data.ToMemory(), new JsonDocumentOptions { MaxDepth = 32 });
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                problem = "event data is not an object";
+                return false;
+            }
+
+            var vault = String(root, "VaultName");
+            var name = String(root, "ObjectName");
+            if (string.IsNullOrWhiteSpace(vault) || string.IsNullOrWhiteSpace(name))
+            {
+                problem = "event data lacks VaultName or ObjectName";
+                return false;
+            }
+
+            if (!TryUnixSeconds(root, "NBF", out var nbf) || !TryUnixSeconds(root, "EXP", out var exp))
+            {
+                problem = "event data has an NBF or EXP that is not a number";
+                return false;
+            }
+
+            var id = String(root, "Id");
+            parsed = new KeyVaultEventData(
+                vault.Trim(),
+                name.Trim(),
+                String(root, "Version")?.Trim(),
+                Uri.TryCreate(id?.Trim(), UriKind.Absolute, out var uri) ? uri : null,
+                nbf,
+                exp);
+            problem = null;
+            return true;
+        }
+        catch (JsonException)
+        {
+            problem = "event data is not valid JSON";
+            return false;
+        }
+    }
+
+    private static string? String(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static bool TryUnixSeconds(JsonElement root, string name, out long? seconds)
+    {
+        seconds = null;
+        if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return true;
+        }
+
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var number) && double.IsFinite(number))
+        {
+            seconds = (long)number;
+            return true;
+        }
+
+        if (value.ValueKind == JsonValueKind.String && double.TryParse(value.GetString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var parsed) && double.IsFinite(parsed))
+        {
+            seconds = (long)parsed;
+            return true;
+        }
+
+        return false;
+    }
+}

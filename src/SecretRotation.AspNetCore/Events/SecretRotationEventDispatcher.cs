@@ -1,0 +1,138 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace SecretRotation.AspNetCore.Events;
+
+/// <summary>
+/// Turns Key Vault events into change notices for the refreshers in the configuration, and waits for them. The webhook and
+/// the Service Bus receiver both go through here. Events are at least once and unordered: duplicates (by event id) do
+/// nothing, and the Key Vault source ignores versions it has seen; notices that arrive while a refresh runs are merged.
+/// </summary>
+internal sealed class SecretRotationEventDispatcher(IConfiguration configuration, SecretRotationEventsOptions options, ExpiryAlerts alerts, ILogger logger)
+{
+    private static readonly Counter<long> Events = new Meter(SecretRotationDiagnostics.MeterName).CreateCounter<long>(
+        "secretrotation.events", "{event}", "Key Vault events received, by type and outcome.");
+
+    private readonly RecentEventIds _handled = new();
+
+    public ExpiryAlerts Alerts => alerts;
+
+    public async Task<DispatchResult> DispatchAsync(IReadOnlyList<IncomingEvent> events, CancellationToken cancellationToken)
+    {
+        // Validate everything first: a malformed batch refreshes nothing.
+        var work = new List<(IncomingEvent Event, KeyVaultEventData Data)>();
+        foreach (var incoming in events)
+        {
+            if (incoming.Type is not (KeyVaultEventTypes.SecretNewVersionCreated or KeyVaultEventTypes.SecretNearExpiry or KeyVaultEventTypes.SecretExpired))
+            {
+                EventsLog.IgnoredEventType(logger, incoming.Id, incoming.Type);
+                Count(incoming.Type, "ignored");
+                continue;
+            }
+
+            if (!KeyVaultEventData.TryParse(incoming.Data, out var data, out var problem))
+            {
+                return DispatchResult.Invalid(problem!);
+            }
+
+            work.Add((incoming, data!));
+        }
+
+        var fresh = work.Where(w => !_handled.Contains(w.Event.Id)).ToList();
+        foreach (var duplicate in work.Except(fresh))
+        {
+            EventsLog.Duplicate(logger, duplicate.Event.Id);
+            Count(duplicate.Event.Type, "duplicate");
+        }
+
+        if (fresh.Count == 0)
+        {
+            return DispatchResult.Done(0);
+        }
+
+        var notices = new List<SecretChangeNotice>();
+        foreach (var (incoming, data) in fresh)
+        {
+            var version = data.Version;
+            if (incoming.Type != KeyVaultEventTypes.SecretNewVersionCreated)
+            {
+                EventsLog.ExpiryEvent(logger, incoming.Type, data.ObjectName, data.VaultName);
+                alerts.Record(data.VaultName, data.ObjectName, incoming.Type, options.TimeProvider.GetUtcNow());
+
+                // The loaded version is the one expiring: a notice naming it would be skipped as seen, so name none.
+                version = null;
+            }
+
+            var notice = new SecretChangeNotice(AzureKeyVaultStoreKind, data.Store, data.ObjectName, version);
+            if (!notices.Contains(notice))
+            {
+                notices.Add(notice);
+            }
+        }
+
+        if (options.MaxRandomDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(options.MaxRandomDelay * Random.Shared.NextDouble(), options.TimeProvider, cancellationToken);
+        }
+
+        var result = await RefreshAsync(notices, cancellationToken);
+        foreach (var (incoming, _) in fresh)
+        {
+            Count(incoming.Type, result.Status == DispatchStatus.Done ? "handled" : "failed");
+            if (result.Status == DispatchStatus.Done)
+            {
+                _handled.Add(incoming.Id);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The store kind the Key Vault source answers to (kept here so this package needs no Key Vault reference).</summary>
+    private const string AzureKeyVaultStoreKind = "AzureKeyVault";
+
+    private async Task<DispatchResult> RefreshAsync(List<SecretChangeNotice> notices, CancellationToken cancellationToken)
+    {
+        var refreshers = configuration.GetSecretRefreshers();
+        var refreshes = notices.Select(notice => (notice, Tasks: refreshers.Select(r => r.RefreshAsync(notice, cancellationToken)).ToArray())).ToArray();
+        var all = Task.WhenAll(refreshes.SelectMany(r => r.Tasks));
+        try
+        {
+            await all.WaitAsync(options.RefreshTimeout, options.TimeProvider, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            EventsLog.RefreshFailed(logger, string.Join(", ", notices.Select(n => n.Store).Distinct()), "timed out");
+            return DispatchResult.Failed("refresh timed out");
+        }
+        catch (Exception exception) when (exception is SecretSourceException or ObjectDisposedException)
+        {
+            EventsLog.RefreshFailed(logger, string.Join(", ", notices.Select(n => n.Store).Distinct()), exception.Message);
+            return DispatchResult.Failed("refresh failed");
+        }
+
+        var handled = 0;
+        foreach (var (notice, tasks) in refreshes)
+        {
+            if (tasks.Any(t => t.Result))
+            {
+                handled++;
+            }
+            else
+            {
+                EventsLog.NoSourceForVault(logger, notice.Store, notice.SecretName);
+            }
+        }
+
+        if (handled > 0)
+        {
+            EventsLog.Refreshed(logger, handled, notices.Count);
+        }
+
+        return DispatchResult.Done(handled);
+    }
+
+    private static void Count(string type, string outcome) =>
+        Events.Add(1, new KeyValuePair<string, object?>("secretrotation.event_type", type), new KeyValuePair<string, object?>("secretrotation.outcome", outcome));
+}
