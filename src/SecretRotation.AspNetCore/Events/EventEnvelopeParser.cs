@@ -14,6 +14,12 @@ internal static class EventEnvelopeParser
 {
     private static readonly JsonDocumentOptions Options = new() { MaxDepth = 64 };
 
+    /// <summary>Required by the Event Grid schema; the SDK's parser lets some of them be missing.</summary>
+    private static readonly string[] EventGridRequired = ["id", "subject", "eventType", "eventTime", "data", "dataVersion"];
+
+    /// <summary>Required by CloudEvents 1.0.</summary>
+    private static readonly string[] CloudEventsRequired = ["id", "source", "type", "specversion"];
+
     public static bool TryParse(string? contentType, BinaryData body, out IReadOnlyList<IncomingEvent> events, out string? problem)
     {
         events = [];
@@ -28,9 +34,22 @@ internal static class EventEnvelopeParser
         try
         {
             using var document = JsonDocument.Parse(body.ToMemory(), Options);
-            kind = document.RootElement.ValueKind;
-            var first = kind == JsonValueKind.Array && document.RootElement.GetArrayLength() > 0 ? document.RootElement[0] : document.RootElement;
-            looksLikeCloudEvents = first.ValueKind == JsonValueKind.Object && first.TryGetProperty("specversion", out _);
+            var root = document.RootElement;
+            kind = root.ValueKind;
+            var items = kind == JsonValueKind.Array ? root.EnumerateArray().ToArray() : [root];
+            if (items.Any(item => item.ValueKind != JsonValueKind.Object))
+            {
+                problem = "every event must be a JSON object";
+                return false;
+            }
+
+            looksLikeCloudEvents = items.Length > 0 && items[0].TryGetProperty("specversion", out _);
+            var required = looksLikeCloudEvents ? CloudEventsRequired : EventGridRequired;
+            if (items.Any(item => required.Any(field => !item.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)))
+            {
+                problem = $"an event lacks one of the required fields ({string.Join(", ", required)})";
+                return false;
+            }
         }
         catch (JsonException)
         {
@@ -59,7 +78,7 @@ internal static class EventEnvelopeParser
                     return false;
             }
         }
-        catch (Exception exception) when (exception is JsonException or ArgumentException or FormatException or InvalidOperationException or KeyNotFoundException or NotSupportedException or OverflowException)
+        catch (Exception exception) when (exception is JsonException or ArgumentException or FormatException or InvalidOperationException or KeyNotFoundException or NotSupportedException or OverflowException or NullReferenceException)
         {
             problem = "events lack required fields or have fields of the wrong type";
             return false;
