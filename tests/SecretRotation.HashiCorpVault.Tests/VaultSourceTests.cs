@@ -146,6 +146,27 @@ public sealed class VaultSourceTests
     }
 
     [Fact]
+    public async Task LeasesAreReadAgainUnderANewLoginBeforeTheOldTokenTakesThemAlong()
+    {
+        await using var harness = await VaultHarness.StartAsync();
+        harness.Emulator.AddDatabaseRole("app", TimeSpan.FromHours(1), TimeSpan.FromHours(24));
+        harness.Emulator.AddKubernetesRole("myapp", "jwt", TimeSpan.FromHours(1), TimeSpan.FromHours(2), ["root"]);
+        var jwt = harness.WriteFile("token", "jwt");
+        harness.Build(o => o.UseKubernetesAuth("myapp", jwtPath: jwt).Map("database/creds/app", "Db"));
+
+        for (var step = 0; step < 36; step++)
+        {
+            await harness.AdvanceAsync(TimeSpan.FromMinutes(5));
+            var user = harness.Configuration["Db:username"];
+            Assert.Contains(harness.Emulator.ActiveLeases, lease => lease.Username == user);
+        }
+
+        Assert.True(harness.Count("POST", "auth/kubernetes/login") >= 2, "no new login happened");
+        Assert.True(harness.Count("GET", "database/creds/app") >= 2, "the lease was not read again after the new login");
+        Assert.Equal(0, harness.Refresher.Status.ConsecutiveFailures);
+    }
+
+    [Fact]
     public async Task AManualRefreshDoesNotMintNewDynamicCredentials()
     {
         await using var harness = await VaultHarness.StartAsync();

@@ -19,6 +19,12 @@ internal sealed class VaultTokenManager(VaultAuthMethod auth, VaultHttpClient cl
 
     public string Description => auth.Description;
 
+    /// <summary>
+    /// Counts logins. Vault revokes the leases a token read when that token expires, so a lease read under an earlier login
+    /// must be read again under the new one.
+    /// </summary>
+    public int Generation { get; private set; }
+
     public async Task<string> GetTokenAsync(ILogger logger, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -49,6 +55,7 @@ internal sealed class VaultTokenManager(VaultAuthMethod auth, VaultHttpClient cl
     private async Task LogInAsync(ILogger logger, CancellationToken cancellationToken)
     {
         _token = await auth.GetTokenAsync(client, time, cancellationToken);
+        Generation++;
         _increment = _token.Ttl;
         _renewalExhausted = false;
         VaultLog.LoggedIn(logger, auth.Description, _token.Ttl?.TotalSeconds ?? 0, _token.Renewable);

@@ -12,7 +12,8 @@ internal sealed record PathState(
     DateTimeOffset? NextActionAt = null,
     PathAction NextAction = PathAction.Poll,
     bool MetadataDenied = false,
-    bool Loaded = false)
+    bool Loaded = false,
+    int TokenGeneration = 0)
 {
     /// <summary>Lease ids allow renew and revoke: kept out of ToString.</summary>
     public override string ToString() => $"PathState {{ {Kind} {ReadPath}, fields {Fields.Count}, version {Version}, next {NextAction} at {NextActionAt:O} }}";

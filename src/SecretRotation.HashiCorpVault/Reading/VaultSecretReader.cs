@@ -97,6 +97,12 @@ internal sealed class VaultSecretReader : ISecretSource
                     return await ReadPlainAsync(mapping, state, logger, cancellationToken);
                 }
 
+                // Leases read under an earlier token die with it: read them again under the new one, as Vault Agent does.
+                if (state.LeaseId is not null && state.TokenGeneration != _tokens.Generation)
+                {
+                    return await ReadPlainAsync(mapping, state, logger, cancellationToken);
+                }
+
                 if (!due)
                 {
                     return state;
@@ -220,22 +226,22 @@ internal sealed class VaultSecretReader : ISecretSource
         {
             // lease_duration always has a value for KV v1 (the mount default); only a ttl field makes it meaningful.
             var hasTtl = data.TryGetProperty("ttl", out _) && duration > TimeSpan.Zero;
-            next = state with { Loaded = true, Fields = fields, NextActionAt = hasTtl ? now + (duration * Between(0.85, 0.95)) : null, NextAction = hasTtl ? PathAction.Reread : PathAction.Poll };
+            next = state with { Loaded = true, TokenGeneration = _tokens.Generation, Fields = fields, NextActionAt = hasTtl ? now + (duration * Between(0.85, 0.95)) : null, NextAction = hasTtl ? PathAction.Reread : PathAction.Poll };
             VaultLog.SecretRead(logger, mapping.Path, state.Kind, hasTtl ? $", ttl {duration.TotalSeconds} s" : string.Empty);
         }
         else if (response.Renewable && response.LeaseId.Length > 0 && duration > TimeSpan.Zero)
         {
-            next = state with { Loaded = true, Fields = fields, LeaseId = response.LeaseId, LeaseIncrement = duration, NextActionAt = now + (duration * Between(0.6, 0.7)), NextAction = PathAction.RenewLease };
+            next = state with { Loaded = true, TokenGeneration = _tokens.Generation, Fields = fields, LeaseId = response.LeaseId, LeaseIncrement = duration, NextActionAt = now + (duration * Between(0.6, 0.7)), NextAction = PathAction.RenewLease };
             VaultLog.SecretRead(logger, mapping.Path, state.Kind, $", renewable lease of {duration.TotalSeconds} s");
         }
         else if (duration > TimeSpan.Zero)
         {
-            next = state with { Loaded = true, Fields = fields, LeaseId = response.LeaseId, NextActionAt = now + (duration * Between(0.85, 0.95)), NextAction = PathAction.Reread };
+            next = state with { Loaded = true, TokenGeneration = _tokens.Generation, Fields = fields, LeaseId = response.LeaseId, NextActionAt = now + (duration * Between(0.85, 0.95)), NextAction = PathAction.Reread };
             VaultLog.SecretRead(logger, mapping.Path, state.Kind, $", lease of {duration.TotalSeconds} s");
         }
         else
         {
-            next = state with { Loaded = true, Fields = fields, LeaseId = null, NextActionAt = null, NextAction = PathAction.Poll };
+            next = state with { Loaded = true, TokenGeneration = _tokens.Generation, Fields = fields, LeaseId = null, NextActionAt = null, NextAction = PathAction.Poll };
             VaultLog.SecretRead(logger, mapping.Path, state.Kind, string.Empty);
         }
 

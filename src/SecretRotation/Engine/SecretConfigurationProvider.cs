@@ -35,8 +35,10 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
     private Task? _loop;
     private TaskCompletionSource? _wake;
     private Task? _currentTimer;
-    private DateTimeOffset? _nextScheduled;
-    private RefreshTriggers _scheduledTrigger;
+    // Three clocks. While a retry is pending it alone counts (backoff throttles); otherwise the earlier of the other two.
+    private DateTimeOffset? _nextPoll;
+    private DateTimeOffset? _nextRefreshBy;
+    private DateTimeOffset? _nextRetry;
     private bool _loadStarted;
     private bool _isWaiting;
     private bool _disposed;
@@ -318,11 +320,7 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
                     var due = NextDueLocked(now);
                     if (due is { } dueTime && dueTime <= now)
                     {
-                        if (_nextScheduled is { } scheduled && scheduled <= now)
-                        {
-                            _pending.Add(_scheduledTrigger, waiter: null);
-                            _nextScheduled = null;
-                        }
+                        _pending.Add(TakeDueClocksLocked(now), waiter: null);
 
                         (triggers, notices, waiters) = _pending.Take();
                         wake = Task.CompletedTask;
@@ -383,7 +381,7 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
             return now;
         }
 
-        var due = _nextScheduled;
+        var due = NextScheduledLocked();
         if (_pending.LastWatcherEvent is { } last && _pending.FirstWatcherEvent is { } first)
         {
             var cap = _settings.DebounceWindow * 10 > MinimumDebounceCap ? _settings.DebounceWindow * 10 : MinimumDebounceCap;
@@ -519,20 +517,25 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
         lock (_gate)
         {
             var now = _time.GetUtcNow();
-            failedAttempts = _consecutiveFailures;
             _hasLoaded = true;
             _lastSuccess = now;
+            _nextRefreshBy = RefreshByLocked(now);
+            if (triggers == RefreshTriggers.ChangeNotice)
+            {
+                // A targeted read saw only what the notices named: the poll, and a pending retry of a failed full read,
+                // stay as they were, or frequent pushes would postpone the safety-net poll forever.
+                return;
+            }
+
+            failedAttempts = _consecutiveFailures;
             _consecutiveFailures = 0;
             _lastError = null;
-            if (triggers == RefreshTriggers.ChangeNotice && _nextScheduled is not null)
+            _nextRetry = null;
+
+            // A read the refresh-by clock alone asked for (a lease renewal, a TTL) does not count as a poll.
+            if (triggers != RefreshTriggers.RefreshBy || _nextPoll is null)
             {
-                // A targeted read saw only what the notices named: the poll (or a pending retry of a full read) stays due,
-                // or frequent pushes would postpone the safety-net poll forever.
-                ScheduleRefreshByLocked(now);
-            }
-            else
-            {
-                ScheduleAfterSuccessLocked(now);
+                _nextPoll = _settings.NextPollDelay(Random.Shared.NextDouble()) is { } pollDelay ? now + pollDelay : null;
             }
         }
 
@@ -551,38 +554,54 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
             _lastFailure = now;
             _lastError = exception.Message;
             var retryDelay = _settings.BackoffDelay(_consecutiveFailures, Random.Shared.NextDouble());
-            _nextScheduled = now + retryDelay;
-            _scheduledTrigger = RefreshTriggers.Retry;
+            _nextRetry = now + retryDelay;
             return retryDelay;
         }
     }
 
-    private void ScheduleAfterSuccessLocked(DateTimeOffset now)
+    private DateTimeOffset? NextScheduledLocked() =>
+        _nextRetry ?? (_nextPoll is { } poll && (_nextRefreshBy is null || poll <= _nextRefreshBy) ? poll : _nextRefreshBy);
+
+    /// <summary>The triggers of the clocks that are due, which are then consumed.</summary>
+    private RefreshTriggers TakeDueClocksLocked(DateTimeOffset now)
     {
-        _nextScheduled = null;
-        _scheduledTrigger = RefreshTriggers.None;
-        if (_settings.NextPollDelay(Random.Shared.NextDouble()) is { } pollDelay)
+        if (_nextRetry is { } retry)
         {
-            _nextScheduled = now + pollDelay;
-            _scheduledTrigger = RefreshTriggers.Poll;
+            if (retry > now)
+            {
+                return RefreshTriggers.None;
+            }
+
+            _nextRetry = null;
+            return RefreshTriggers.Retry;
         }
 
-        ScheduleRefreshByLocked(now);
+        var triggers = RefreshTriggers.None;
+        if (_nextPoll is { } poll && poll <= now)
+        {
+            _nextPoll = null;
+            triggers |= RefreshTriggers.Poll;
+        }
+
+        if (_nextRefreshBy is { } refreshBy && refreshBy <= now)
+        {
+            _nextRefreshBy = null;
+            triggers |= RefreshTriggers.RefreshBy;
+        }
+
+        return triggers;
     }
 
-    /// <summary>Moves the next scheduled read earlier if an entry must be read again sooner.</summary>
-    private void ScheduleRefreshByLocked(DateTimeOffset now)
+    /// <summary>When an entry must be read again, but never sooner than the minimum interval (no busy loop on a past time).</summary>
+    private DateTimeOffset? RefreshByLocked(DateTimeOffset now)
     {
-        if (_current.EarliestRefreshBy is { } refreshBy)
+        if (_current.EarliestRefreshBy is not { } refreshBy)
         {
-            var earliestAllowed = now + _settings.MinimumRefreshInterval;
-            var at = refreshBy > earliestAllowed ? refreshBy : earliestAllowed;
-            if (_nextScheduled is null || at <= _nextScheduled)
-            {
-                _nextScheduled = at;
-                _scheduledTrigger = RefreshTriggers.RefreshBy;
-            }
+            return null;
         }
+
+        var earliestAllowed = now + _settings.MinimumRefreshInterval;
+        return refreshBy > earliestAllowed ? refreshBy : earliestAllowed;
     }
 
     private void WakeLocked()

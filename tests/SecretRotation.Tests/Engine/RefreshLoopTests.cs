@@ -291,6 +291,29 @@ public sealed class RefreshLoopTests
     }
 
     [Fact]
+    public async Task RefreshByReadsDoNotPostponeThePoll()
+    {
+        var source = new ScriptedSecretSource();
+        source.Next = request => new SecretSet([new("lease", new SecretEntry("v", null, source.Clock.GetUtcNow() + TimeSpan.FromSeconds(25)))]);
+        using var harness = new EngineHarness(source, s =>
+        {
+            s.PollInterval = TimeSpan.FromSeconds(60);
+            s.PollJitter = 0;
+        });
+        await source.NextReadAsync();
+
+        await harness.AdvanceAsync(TimeSpan.FromSeconds(25));
+        Assert.Equal(RefreshTriggers.RefreshBy, (await source.NextReadAsync()).Request.Triggers);
+        await harness.AdvanceAsync(TimeSpan.FromSeconds(25));
+        Assert.Equal(RefreshTriggers.RefreshBy, (await source.NextReadAsync()).Request.Triggers);
+        await harness.AdvanceAsync(TimeSpan.FromSeconds(10));
+        var poll = await source.NextReadAsync();
+
+        Assert.Equal(RefreshTriggers.Poll, poll.Request.Triggers);
+        Assert.Equal(Start + TimeSpan.FromSeconds(60), poll.At);
+    }
+
+    [Fact]
     public async Task ANoticeForAnotherStoreReadsNothing()
     {
         var source = new ScriptedSecretSource();
