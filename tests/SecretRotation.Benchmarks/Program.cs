@@ -5,7 +5,7 @@ using SecretRotation.Benchmarks.Infrastructure;
 namespace SecretRotation.Benchmarks;
 
 /// <summary>
-/// <c>rotation-latency [--swaps N]</c>, <c>noop-triggers [--count N]</c>, <c>key-vault</c>, <c>all</c> (the three harnesses), or
+/// <c>rotation-latency [--swaps N]</c>, <c>noop-triggers [--count N]</c>, <c>key-vault</c>, <c>vault</c>, <c>all</c> (the four harnesses), or
 /// <c>bench [BenchmarkDotNet arguments]</c>.
 /// </summary>
 public static class Program
@@ -16,7 +16,10 @@ public static class Program
           noop-triggers [--count N]      reload-token firings over N no-op triggers (default 1000; target 0)
           key-vault                      Azure Key Vault source against the emulator: initial load parallel vs sequential (target >= 8x),
                                          requests per poll cycle (targets 4 with no change, 5 with one), requests per pod-hour
-          all                            rotation-latency, noop-triggers and key-vault, with their defaults
+          vault                          HashiCorp Vault source against the emulator over simulated pod-hours: 10 KV v2 paths
+                                         (<= 10 metadata reads per poll + 1 data read per change), a dynamic database credential
+                                         (1 read per lease period + renewals), Kubernetes-auth token renewals
+          all                            rotation-latency, noop-triggers, key-vault and vault, with their defaults
           bench [BenchmarkDotNet args]   BenchmarkDotNet, e.g. bench --job short (all benchmarks unless --filter is given)
         """;
 
@@ -41,13 +44,17 @@ public static class Program
                         HarnessArguments.PositiveInt(rest, "--count", NoopTriggerHarness.DefaultCount), Console.Out);
                 case "key-vault":
                     return await KeyVaultHarness.RunAsync(Console.Out);
+                case "vault":
+                    return await HashiCorpVaultHarness.RunAsync(Console.Out);
                 case "all":
                     var latency = await RotationLatencyHarness.RunAsync(RotationLatencyHarness.DefaultSwaps, Console.Out);
                     Console.Out.WriteLine();
                     var noop = await NoopTriggerHarness.RunAsync(NoopTriggerHarness.DefaultCount, Console.Out);
                     Console.Out.WriteLine();
                     var keyVault = await KeyVaultHarness.RunAsync(Console.Out);
-                    return Math.Max(Math.Max(latency, noop), keyVault);
+                    Console.Out.WriteLine();
+                    var vault = await HashiCorpVaultHarness.RunAsync(Console.Out);
+                    return Math.Max(Math.Max(latency, noop), Math.Max(keyVault, vault));
                 case "bench":
                     BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(WithDefaultFilter(rest));
                     return 0;
