@@ -10,4 +10,10 @@ public sealed class DemoOptions
 
     /// <summary>How often <see cref="DemoKeyVaultRotator"/> writes a new version of the API key into the Key Vault emulator. Default 15 seconds.</summary>
     public TimeSpan KeyVaultRotationInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// How often <see cref="DemoVaultRotator"/> writes a new version of the KV v2 secret into the HashiCorp Vault emulator.
+    /// Default 30 seconds. (The dynamic database credentials rotate on their own lease clock, see <see cref="DemoVault"/>.)
+    /// </summary>
+    public TimeSpan VaultKvRotationInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -3,8 +3,9 @@ using System.Security.Cryptography;
 namespace AksSample;
 
 /// <summary>
-/// The made-up secrets the local demo writes: a fixed user, a fresh random password each time, and a random API key. Every
-/// generated value starts with <see cref="ValuePrefix"/>, so a grep of the log or of the responses proves none leaks.
+/// The made-up secrets the local demo writes: a fixed user, a fresh random password each time, a random API key and a
+/// random encryption key. Every generated value starts with <see cref="ValuePrefix"/>, so a grep of the log or of the
+/// responses proves none leaks. (The HashiCorp Vault emulator's dynamic database credentials are its own random values.)
 /// </summary>
 public static class DemoPayload
 {
@@ -30,4 +31,7 @@ public static class DemoPayload
 
     /// <summary>A new random API key, for the Key Vault emulator.</summary>
     public static string CreateApiKey() => ValuePrefix + "apikey-" + RandomNumberGenerator.GetHexString(32, lowercase: true);
+
+    /// <summary>A new random encryption key, for the HashiCorp Vault emulator's KV v2 secret.</summary>
+    public static string CreateEncryptionKey() => ValuePrefix + "enckey-" + RandomNumberGenerator.GetHexString(64, lowercase: true);
 }

@@ -3,35 +3,54 @@ using AksSample;
 using Azure.Identity;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using SecretRotation;
 
 var builder = WebApplication.CreateBuilder(args);
 
-// The mode: Secrets:MountPath (env var Secrets__MountPath) names a real mount, KeyVault:VaultUri (KeyVault__VaultUri) a
-// real vault; either, or both. With neither, the local demo makes its own volume under the temp path and its own Key Vault
-// (an emulator on a loopback port) and rotates both. `using` deletes the demo directory and stops the emulator at
-// shutdown, after the app is disposed.
-var configuredMountPath = builder.Configuration[SampleMode.MountPathKey];
+// The mode: Secrets:MountPath (env var Secrets__MountPath) names a real mount, Secrets:RenderedFile (Secrets__RenderedFile)
+// a rendered secrets file such as Vault Agent's, KeyVault:VaultUri (KeyVault__VaultUri) a real Azure Key Vault and
+// Vault:Address (Vault__Address, or VAULT_ADDR) a real HashiCorp Vault; any of them. With none, the local demo makes its own
+// volume under the temp path, its own Key Vault and its own HashiCorp Vault (emulators on loopback ports) and rotates all
+// three. `using` deletes the demo directory and stops the emulators at shutdown, after the app is disposed.
+var configuredMountPath = NullIfBlank(builder.Configuration[SampleMode.MountPathKey]);
+var configuredRenderedFile = NullIfBlank(builder.Configuration[SampleMode.RenderedFileKey]);
 var keyVaultOptions = builder.Configuration.GetSection(KeyVaultOptions.SectionName).Get<KeyVaultOptions>() ?? new KeyVaultOptions();
-var isDemo = string.IsNullOrWhiteSpace(configuredMountPath) && !keyVaultOptions.IsConfigured;
+var vaultOptions = builder.Configuration.GetSection(VaultOptions.SectionName).Get<VaultOptions>() ?? new VaultOptions();
+var isDemo = configuredMountPath is null && configuredRenderedFile is null && !keyVaultOptions.IsConfigured && !vaultOptions.IsConfigured;
 using var demoVolume = isDemo ? DemoVolume.Create() : null;
 await using var demoKeyVault = isDemo ? await DemoKeyVault.StartAsync() : null;
+await using var demoVault = isDemo ? await DemoVault.StartAsync() : null;
 
-var mode = demoVolume is not null && demoKeyVault is not null
-    ? SampleMode.Demo(demoVolume.MountPath, demoKeyVault.VaultUri)
+IReadOnlyList<VaultSecretMapping> vaultMappings = demoVault is not null
+    ? [new(DemoVault.KvPath, DatabaseOptions.SectionName), new(DemoVault.DatabaseCredsPath, DynamicDatabaseOptions.SectionName)]
+    : vaultOptions.IsConfigured ? vaultOptions.GetMappings() : [];
+var mode = demoVolume is not null && demoKeyVault is not null && demoVault is not null
+    ? SampleMode.Demo(demoVolume.MountPath, demoKeyVault.VaultUri, demoVault.Address, vaultMappings)
     : SampleMode.Configured(
-        string.IsNullOrWhiteSpace(configuredMountPath) ? null : configuredMountPath,
-        keyVaultOptions.IsConfigured ? keyVaultOptions.GetVaultUri() : null);
+        configuredMountPath,
+        configuredRenderedFile,
+        keyVaultOptions.IsConfigured ? keyVaultOptions.GetVaultUri() : null,
+        vaultOptions.IsConfigured ? vaultOptions.GetAddress() : null,
+        vaultMappings);
+
+// The secret sources, lowest precedence first: each one added later wins for a key an earlier one also supplies. All are
+// required: start-up fails if one cannot be read; after that, a failed read keeps the last good values and is retried.
 
 // 1. The volume: files User, Password and ConnectionString become Database:User, Database:Password, ...
-//    Required: start-up fails if the directory cannot be read; after that, a failed read keeps the last good values.
 if (mode.MountPath is not null)
 {
     builder.Configuration.AddMountedSecrets(mode.MountPath, source => source.KeyPrefix = DatabaseOptions.SectionName);
 }
 
-// 2. Key Vault, added AFTER the volume so that it wins for keys both supply. Only secrets named aks-sample--* are read,
-//    and the prefix is stripped: aks-sample--Database--Password becomes Database:Password. Required too: start-up fails
-//    if the vault cannot be read (the error names the missing permission).
+// 2. A rendered secrets file, e.g. /vault/secrets/db.json from the Vault Agent injector: {"Database": {"User": ..., ...}}.
+//    Its directory is watched; the agent replaces the file by a rename, which is read about 20 ms later.
+if (mode.RenderedFile is not null)
+{
+    builder.Configuration.AddMountedSecretsFile(mode.RenderedFile);
+}
+
+// 3. Azure Key Vault. Only secrets named aks-sample--* are read, and the prefix is stripped: aks-sample--Database--Password
+//    becomes Database:Password. (The error of a failed start names the missing permission.)
 var keyVaultPollInterval = Timeout.InfiniteTimeSpan;
 if (demoKeyVault is not null)
 {
@@ -53,25 +72,59 @@ else if (mode.VaultUri is not null)
     });
 }
 
+// 4. HashiCorp Vault, last: it wins over all the others. The KV v2 secret's fields become Database:<field>; dynamic
+//    credentials (database/creds/<role>) become DynamicDatabase:username and DynamicDatabase:password, renewed at about
+//    two thirds of their lease and read again (new credentials, one reload) before the lease's max TTL.
+var vaultPollInterval = Timeout.InfiniteTimeSpan;
+if (demoVault is not null)
+{
+    builder.Configuration.AddHashiCorpVault(source =>
+    {
+        source.Address = demoVault.Address;
+        source.UseToken(demoVault.RootToken);
+        foreach (var mapping in vaultMappings)
+        {
+            source.Mappings.Add(mapping);
+        }
+
+        source.PollInterval = DemoVault.PollInterval;
+    });
+    vaultPollInterval = DemoVault.PollInterval;
+}
+else if (mode.HashiCorpVaultAddress is not null)
+{
+    // Kubernetes auth by default: the pod's service-account token (/var/run/secrets/kubernetes.io/serviceaccount/token) for
+    // Vault:Role. Or, with Vault:AuthMethod=token, the token in VAULT_TOKEN (a local dev server).
+    builder.Configuration.AddHashiCorpVault(source =>
+    {
+        vaultOptions.Configure(source);
+        vaultPollInterval = source.PollInterval ?? Timeout.InfiniteTimeSpan;
+    });
+}
+
 builder.Services.TryAddSingleton(TimeProvider.System);
 builder.Services.AddSecretRotation();
 builder.Services.AddOptions<DatabaseOptions>().Bind(builder.Configuration.GetSection(DatabaseOptions.SectionName));
+builder.Services.AddOptions<DynamicDatabaseOptions>().Bind(builder.Configuration.GetSection(DynamicDatabaseOptions.SectionName));
 builder.Services.AddSingleton(mode);
 builder.Services.AddSingleton<SecretChangeTracker>();
 builder.Services.AddSingleton<StatusReporter>();
 
-if (demoVolume is not null && demoKeyVault is not null)
+if (demoVolume is not null && demoKeyVault is not null && demoVault is not null)
 {
     // Registered as instances, so the container never disposes them; the `using`s above do.
     builder.Services.AddSingleton(demoVolume);
     builder.Services.AddSingleton(demoKeyVault);
+    builder.Services.AddSingleton(demoVault);
     builder.Services.AddOptions<DemoOptions>()
         .Bind(builder.Configuration.GetSection(DemoOptions.SectionName))
         .Validate(options => options.RotationInterval > TimeSpan.Zero, "Demo:RotationInterval must be positive.")
         .Validate(options => options.KeyVaultRotationInterval > TimeSpan.Zero, "Demo:KeyVaultRotationInterval must be positive.")
+        .Validate(options => options.VaultKvRotationInterval > TimeSpan.Zero, "Demo:VaultKvRotationInterval must be positive.")
         .ValidateOnStart();
     builder.Services.AddHostedService<DemoRotator>();
     builder.Services.AddHostedService<DemoKeyVaultRotator>();
+    builder.Services.AddHostedService<DemoVaultRotator>();
 }
 
 await using var app = builder.Build();
@@ -94,22 +147,37 @@ app.MapGet("/status", (StatusReporter reporter, HttpContext context) =>
 app.Lifetime.ApplicationStarted.Register(() =>
 {
     var urls = app.Urls.Count > 0 ? string.Join(", ", app.Urls) : "(no HTTP address)";
-    switch (mode)
+    if (mode is { IsDemo: true, MountPath: { } demoMountPath, VaultUri: { } demoVaultUri } && demoVault is not null)
     {
-        case { IsDemo: true, MountPath: { } mountPath, VaultUri: { } vaultUri }:
-            var demo = app.Services.GetRequiredService<IOptions<DemoOptions>>().Value;
-            StartupLog.DemoMode(app.Logger, mountPath, demo.RotationInterval, vaultUri, DemoKeyVault.ApiKeySecretName, demo.KeyVaultRotationInterval, keyVaultPollInterval, urls);
-            break;
-        case { MountPath: { } mountPath, VaultUri: { } vaultUri }:
-            StartupLog.MountAndKeyVaultMode(app.Logger, mountPath, vaultUri, keyVaultOptions.DescribeSelection(), keyVaultPollInterval, urls);
-            break;
-        case { VaultUri: { } vaultUri }:
-            StartupLog.KeyVaultMode(app.Logger, vaultUri, keyVaultOptions.DescribeSelection(), keyVaultPollInterval, urls);
-            break;
-        case { MountPath: { } mountPath }:
-            StartupLog.MountMode(app.Logger, mountPath, urls);
-            break;
+        var demo = app.Services.GetRequiredService<IOptions<DemoOptions>>().Value;
+        StartupLog.DemoMode(app.Logger, demoMountPath, demo.RotationInterval, demoVaultUri, DemoKeyVault.ApiKeySecretName, demo.KeyVaultRotationInterval, keyVaultPollInterval, urls);
+        StartupLog.DemoVaultMode(app.Logger, demoVault.Address, DemoVault.DatabaseCredsPath, DemoVault.LeaseTtl, DemoVault.LeaseMaxTtl, DemoVault.KvPath, demo.VaultKvRotationInterval, vaultPollInterval);
+        return;
     }
+
+    if (mode.MountPath is { } mountPath)
+    {
+        StartupLog.ReadingVolume(app.Logger, mountPath);
+    }
+
+    if (mode.RenderedFile is { } renderedFile)
+    {
+        StartupLog.ReadingRenderedFile(app.Logger, renderedFile);
+    }
+
+    if (mode.VaultUri is { } vaultUri)
+    {
+        StartupLog.ReadingKeyVault(app.Logger, vaultUri, keyVaultOptions.DescribeSelection(), keyVaultPollInterval);
+    }
+
+    if (mode.HashiCorpVaultAddress is { } vaultAddress)
+    {
+        StartupLog.ReadingHashiCorpVault(app.Logger, vaultAddress, vaultOptions.DescribeAuth(), string.Join(", ", mode.HashiCorpVaultPaths), vaultPollInterval);
+    }
+
+    StartupLog.ConfiguredMode(app.Logger, mode.Name, urls);
 });
 
 await app.RunAsync();
+
+static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;

@@ -1,23 +1,74 @@
+using SecretRotation;
+
 namespace AksSample;
 
-/// <summary>How the app was started: which secret sources it reads, or the local demo with its own rotating volume and vault.</summary>
-/// <param name="Name"><c>demo</c>, <c>mount</c>, <c>keyvault</c> or <c>mount+keyvault</c>.</param>
+/// <summary>How the app was started: which secret sources it reads, or the local demo with its own rotating stores.</summary>
+/// <param name="Name"><c>demo</c>, or the sources read joined by <c>+</c> in precedence order: <c>mount</c>, <c>file</c>, <c>keyvault</c>, <c>vault</c> (e.g. <c>mount+keyvault</c>).</param>
 /// <param name="MountPath">The secret directory the app reads, or <see langword="null"/> when it reads none.</param>
-/// <param name="VaultUri">The Key Vault the app reads (in the demo: the emulator's), or <see langword="null"/> when it reads none.</param>
-public sealed record SampleMode(string Name, string? MountPath, string? VaultUri)
+/// <param name="RenderedFile">The rendered secrets file (e.g. Vault Agent's <c>/vault/secrets/db.json</c>), or <see langword="null"/>.</param>
+/// <param name="VaultUri">The Azure Key Vault the app reads (in the demo: the emulator's), or <see langword="null"/> when it reads none.</param>
+/// <param name="HashiCorpVaultAddress">The HashiCorp Vault the app reads (in the demo: the emulator's), or <see langword="null"/>.</param>
+/// <param name="HashiCorpVaultPaths">The Vault paths read and their sections, e.g. <c>secret/aks-sample/db -> Database</c>.</param>
+/// <param name="ReadsDynamicCredentials">Whether a Vault path fills the <c>DynamicDatabase</c> section.</param>
+public sealed record SampleMode(
+    string Name,
+    string? MountPath,
+    string? RenderedFile,
+    string? VaultUri,
+    string? HashiCorpVaultAddress,
+    IReadOnlyList<string> HashiCorpVaultPaths,
+    bool ReadsDynamicCredentials)
 {
     public const string MountPathKey = "Secrets:MountPath";
 
+    public const string RenderedFileKey = "Secrets:RenderedFile";
+
     public bool IsDemo => Name == "demo";
 
-    public static SampleMode Demo(string mountPath, Uri vaultUri) => new("demo", mountPath, vaultUri.AbsoluteUri);
+    public static SampleMode Demo(string mountPath, Uri vaultUri, Uri hashiCorpVaultAddress, IReadOnlyList<VaultSecretMapping> vaultMappings) =>
+        new("demo", mountPath, null, vaultUri.AbsoluteUri, hashiCorpVaultAddress.AbsoluteUri, VaultOptions.Describe(vaultMappings), ReadsDynamic(vaultMappings));
 
-    /// <summary>The mode for real sources: at least one of <paramref name="mountPath"/> and <paramref name="vaultUri"/> is set.</summary>
-    public static SampleMode Configured(string? mountPath, Uri? vaultUri) => (mountPath, vaultUri) switch
+    /// <summary>The mode for real sources: at least one of them is set.</summary>
+    public static SampleMode Configured(
+        string? mountPath, string? renderedFile, Uri? vaultUri, Uri? hashiCorpVaultAddress, IReadOnlyList<VaultSecretMapping> vaultMappings)
     {
-        ({ }, null) => new("mount", mountPath, null),
-        (null, { }) => new("keyvault", null, vaultUri.AbsoluteUri),
-        ({ }, { }) => new("mount+keyvault", mountPath, vaultUri.AbsoluteUri),
-        _ => throw new ArgumentException("Set a mount path, a vault URI or both."),
-    };
+        ArgumentNullException.ThrowIfNull(vaultMappings);
+        var parts = new List<string>(4);
+        if (mountPath is not null)
+        {
+            parts.Add("mount");
+        }
+
+        if (renderedFile is not null)
+        {
+            parts.Add("file");
+        }
+
+        if (vaultUri is not null)
+        {
+            parts.Add("keyvault");
+        }
+
+        if (hashiCorpVaultAddress is not null)
+        {
+            parts.Add("vault");
+        }
+
+        if (parts.Count == 0)
+        {
+            throw new ArgumentException("Set a mount path, a rendered file, a Key Vault URI or a Vault address.");
+        }
+
+        return new(
+            string.Join('+', parts),
+            mountPath,
+            renderedFile,
+            vaultUri?.AbsoluteUri,
+            hashiCorpVaultAddress?.AbsoluteUri,
+            hashiCorpVaultAddress is null ? [] : VaultOptions.Describe(vaultMappings),
+            hashiCorpVaultAddress is not null && ReadsDynamic(vaultMappings));
+    }
+
+    private static bool ReadsDynamic(IEnumerable<VaultSecretMapping> mappings) =>
+        mappings.Any(mapping => string.Equals(mapping.Section, DynamicDatabaseOptions.SectionName, StringComparison.OrdinalIgnoreCase));
 }

@@ -3,15 +3,24 @@ namespace AksSample;
 /// <summary>The start-up log lines of <c>Program</c>.</summary>
 public static partial class StartupLog
 {
-    [LoggerMessage(3000, LogLevel.Information, "Local demo mode: secrets volume {MountPath} is rewritten every {RotationInterval}; the Key Vault emulator {VaultUri} gets a new version of {SecretName} every {KeyVaultRotationInterval} (polled every {PollInterval}, plus a simulated push after each rotation). Set Secrets__MountPath and/or KeyVault__VaultUri to read real secrets. Open {Url}")]
+    [LoggerMessage(3000, LogLevel.Information, "Local demo mode: secrets volume {MountPath} is rewritten every {RotationInterval}; the Key Vault emulator {VaultUri} gets a new version of {SecretName} every {KeyVaultRotationInterval} (polled every {PollInterval}, plus a simulated push after each rotation). Set Secrets__MountPath, Secrets__RenderedFile, KeyVault__VaultUri and/or Vault__Address to read real secrets. Open {Url}")]
     public static partial void DemoMode(ILogger logger, string mountPath, TimeSpan rotationInterval, string vaultUri, string secretName, TimeSpan keyVaultRotationInterval, TimeSpan pollInterval, string url);
 
-    [LoggerMessage(3001, LogLevel.Information, "Mounted secrets mode: reading {MountPath}. Listening on {Url}")]
-    public static partial void MountMode(ILogger logger, string mountPath, string url);
+    [LoggerMessage(3005, LogLevel.Information, "Local demo mode: the HashiCorp Vault emulator {VaultAddress} issues database credentials at {CredsPath} (lease {LeaseTtl}, renewable up to {LeaseMaxTtl}, so new ones about every minute) and gets a new version of {KvPath} every {KvRotationInterval} (polled every {PollInterval})")]
+    public static partial void DemoVaultMode(ILogger logger, Uri vaultAddress, string credsPath, TimeSpan leaseTtl, TimeSpan leaseMaxTtl, string kvPath, TimeSpan kvRotationInterval, TimeSpan pollInterval);
 
-    [LoggerMessage(3002, LogLevel.Information, "Azure Key Vault mode: reading {VaultUri} ({Selection}), polled every {PollInterval}. Listening on {Url}")]
-    public static partial void KeyVaultMode(ILogger logger, string vaultUri, string selection, TimeSpan pollInterval, string url);
+    [LoggerMessage(3001, LogLevel.Information, "Reading the secrets volume {MountPath}")]
+    public static partial void ReadingVolume(ILogger logger, string mountPath);
 
-    [LoggerMessage(3003, LogLevel.Information, "Mounted secrets + Azure Key Vault mode: reading {MountPath}, then {VaultUri} ({Selection}, polled every {PollInterval}), which wins for keys both supply. Listening on {Url}")]
-    public static partial void MountAndKeyVaultMode(ILogger logger, string mountPath, string vaultUri, string selection, TimeSpan pollInterval, string url);
+    [LoggerMessage(3004, LogLevel.Information, "Reading the rendered secrets file {RenderedFile} (watched; e.g. written by Vault Agent)")]
+    public static partial void ReadingRenderedFile(ILogger logger, string renderedFile);
+
+    [LoggerMessage(3002, LogLevel.Information, "Reading Azure Key Vault {VaultUri} ({Selection}), polled every {PollInterval}")]
+    public static partial void ReadingKeyVault(ILogger logger, string vaultUri, string selection, TimeSpan pollInterval);
+
+    [LoggerMessage(3006, LogLevel.Information, "Reading HashiCorp Vault {VaultAddress} with {Auth}: {Paths}; KV v2 polled every {PollInterval}, leases renewed and re-read on their own clock")]
+    public static partial void ReadingHashiCorpVault(ILogger logger, string vaultAddress, string auth, string paths, TimeSpan pollInterval);
+
+    [LoggerMessage(3003, LogLevel.Information, "Mode {Mode}: sources are read in this order and a later one wins for a key several supply. Listening on {Url}")]
+    public static partial void ConfiguredMode(ILogger logger, string mode, string url);
 }

@@ -39,23 +39,39 @@ public static class StatusPage
             """);
 
         html.Append("<p>Mode: <strong>").Append(encoder.Encode(report.Mode)).Append("</strong> &middot; secrets read from ");
+        var sources = new List<string>(4);
         if (report.MountPath is not null)
         {
-            html.Append("the volume <code>").Append(encoder.Encode(report.MountPath)).Append("</code>");
+            sources.Add($"the volume <code>{encoder.Encode(report.MountPath)}</code>");
+        }
+
+        if (report.RenderedFile is not null)
+        {
+            sources.Add($"the rendered file <code>{encoder.Encode(report.RenderedFile)}</code>");
         }
 
         if (report.VaultUri is not null)
         {
-            html.Append(report.MountPath is null ? "" : " and ")
-                .Append("the Key Vault <code>").Append(encoder.Encode(report.VaultUri)).Append("</code>")
-                .Append(report.MountPath is null ? "" : " (Key Vault wins for keys both supply)");
+            sources.Add($"the Key Vault <code>{encoder.Encode(report.VaultUri)}</code>");
+        }
+
+        if (report.HashiCorpVaultAddress is not null)
+        {
+            var paths = string.Join(", ", report.HashiCorpVaultPaths.Select(path => $"<code>{encoder.Encode(path)}</code>"));
+            sources.Add($"HashiCorp Vault <code>{encoder.Encode(report.HashiCorpVaultAddress)}</code> ({paths})");
+        }
+
+        html.AppendJoin(", then ", sources);
+        if (sources.Count > 1)
+        {
+            html.Append(" (a later source wins for a key several supply)");
         }
 
         html.Append(" &middot; rendered ").Append(encoder.Encode(FormatTime(now)))
             .Append(" &middot; this page reloads every 2 s.</p>\n");
 
         html.Append("""
-            <h2>Database secrets</h2>
+            <h2>Secrets</h2>
             <table>
             <thead><tr><th>Secret</th><th>Fingerprint (SHA-256, first 12 hex)</th><th>Source</th><th>Last changed</th><th>Rotations seen</th></tr></thead>
             <tbody>

@@ -14,6 +14,15 @@ public sealed class StatusReporter(SecretChangeTracker tracker, IConfiguration c
                 secret.ChangeCount))
             .ToArray();
         var sources = configuration.GetSecretRefreshers().Select(refresher => refresher.Status).ToArray();
-        return new StatusReport(mode.Name, mode.MountPath, mode.VaultUri, timeProvider.GetUtcNow(), secrets, sources);
+        return new StatusReport(
+            mode.Name,
+            mode.MountPath,
+            mode.RenderedFile,
+            mode.VaultUri,
+            mode.HashiCorpVaultAddress,
+            mode.HashiCorpVaultPaths,
+            timeProvider.GetUtcNow(),
+            secrets,
+            sources);
     }
 }
