@@ -10,6 +10,9 @@ internal sealed class ExpiryAlerts
     public void Record(string vault, string secretName, string eventType, DateTimeOffset at) =>
         _alerts[$"{vault}/{secretName}"] = (eventType, at);
 
+    /// <summary>Forgets the alert for a secret that has a new version now.</summary>
+    public void Clear(string vault, string secretName) => _alerts.TryRemove($"{vault}/{secretName}", out _);
+
     /// <summary>Alerts not older than <paramref name="maxAge"/>, as "vault/secret (near expiry|expired)".</summary>
     public IReadOnlyList<string> Current(DateTimeOffset now, TimeSpan maxAge) =>
         _alerts.Where(pair => now - pair.Value.At <= maxAge)

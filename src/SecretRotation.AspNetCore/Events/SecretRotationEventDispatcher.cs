@@ -77,12 +77,17 @@ internal sealed class SecretRotationEventDispatcher(IConfiguration configuration
         }
 
         var result = await RefreshAsync(notices, cancellationToken);
-        foreach (var (incoming, _) in fresh)
+        foreach (var (incoming, data) in fresh)
         {
             Count(incoming.Type, result.Status == DispatchStatus.Done ? "handled" : "failed");
             if (result.Status == DispatchStatus.Done)
             {
                 _handled.Add(incoming.Id);
+                if (incoming.Type == KeyVaultEventTypes.SecretNewVersionCreated)
+                {
+                    // A new version replaces the one Key Vault warned about: the health check stops reporting it.
+                    alerts.Clear(data.VaultName, data.ObjectName);
+                }
             }
         }
 
