@@ -37,6 +37,13 @@ internal sealed class VaultHttpClient : IDisposable
     public Task<VaultResponse> ReadKv2DataAsync(string path, string token, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Get, path, body: null, token, cancellationToken, acceptNotFoundWithData: true);
 
+    /// <summary>
+    /// POST a new version to a KV v2 <c>data/</c> path with check-and-set: <paramref name="cas"/> is the version that must be
+    /// current (0: the secret must not exist yet). The answer's <c>data.version</c> is the new version.
+    /// </summary>
+    public Task<VaultResponse> WriteKv2DataAsync(string path, IReadOnlyDictionary<string, JsonElement> data, long cas, string token, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, path, new Dictionary<string, object> { ["data"] = data, ["options"] = new Dictionary<string, long> { ["cas"] = cas } }, token, cancellationToken);
+
     /// <summary><c>sys/internal/ui/mounts/{path}</c>: the mount that holds <paramref name="path"/>, its type and options.</summary>
     public Task<VaultResponse> GetMountAsync(string path, string token, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Get, $"sys/internal/ui/mounts/{path}", body: null, token, cancellationToken);
