@@ -338,6 +338,27 @@ public sealed class KeyVaultSourceTests
     }
 
     [Fact]
+    public async Task ANoticeForAnIntermediateVersionFetchesOnceThenCountsAsPassed()
+    {
+        await using var harness = await KeyVaultHarness.StartAsync();
+        harness.Emulator.SetSecret("db-password", "p1");
+        harness.Build();
+        harness.Emulator.ClearRequests();
+        var vault = harness.Emulator.VaultUri.Authority;
+
+        var intermediate = harness.Emulator.SetSecret("db-password", "p2");
+        harness.Emulator.SetSecret("db-password", "p3");
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.True(await harness.Refresher.RefreshAsync(new SecretChangeNotice("AzureKeyVault", vault, "db-password", intermediate)));
+        }
+
+        Assert.Equal("p3", harness.Configuration["db-password"]);
+        Assert.Equal(1, harness.Gets());
+        Assert.Equal(1, harness.Reloads);
+    }
+
+    [Fact]
     public async Task JsonSecretsExpandIntoSectionsWhenAskedTo()
     {
         await using var harness = await KeyVaultHarness.StartAsync();

@@ -76,6 +76,16 @@ internal sealed class KeyVaultSecretReader : ISecretSource
             Remember(secret.Properties.Name, secret.Properties.Version);
         }
 
+        // A notice's version was current when the event was sent; the latest we just fetched is at least as new, so that
+        // version is now passed and a later notice naming it (a redelivery by another path, a burst) fetches nothing.
+        if (request.IsTargeted)
+        {
+            foreach (var notice in request.Notices.Where(n => n.Version is not null && IsOwnNotice(n)))
+            {
+                Remember(notice.SecretName, notice.Version);
+            }
+        }
+
         return set;
     }
 
