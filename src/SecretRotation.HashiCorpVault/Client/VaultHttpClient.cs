@@ -44,6 +44,17 @@ internal sealed class VaultHttpClient : IDisposable
     public Task<VaultResponse> WriteKv2DataAsync(string path, IReadOnlyDictionary<string, JsonElement> data, long cas, string token, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, path, new Dictionary<string, object> { ["data"] = data, ["options"] = new Dictionary<string, long> { ["cas"] = cas } }, token, cancellationToken);
 
+    /// <summary>
+    /// POST a KV v2 <c>metadata/</c> path with only <c>custom_metadata</c>, which replaces the whole map (Vault keeps the other
+    /// settings, such as <c>max_versions</c>, when they are not sent).
+    /// </summary>
+    public Task<VaultResponse> WriteKv2CustomMetadataAsync(string path, IReadOnlyDictionary<string, string> customMetadata, string token, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, path, new Dictionary<string, object> { ["custom_metadata"] = customMetadata }, token, cancellationToken);
+
+    /// <summary>DELETE a KV v2 <c>data/</c> path: soft-deletes the latest version (it can be undeleted).</summary>
+    public Task<VaultResponse> DeleteKv2LatestAsync(string path, string token, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Delete, path, body: null, token, cancellationToken);
+
     /// <summary><c>sys/internal/ui/mounts/{path}</c>: the mount that holds <paramref name="path"/>, its type and options.</summary>
     public Task<VaultResponse> GetMountAsync(string path, string token, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Get, $"sys/internal/ui/mounts/{path}", body: null, token, cancellationToken);

@@ -1,0 +1,52 @@
+namespace SecretRotation.VaultMirror.Configuration;
+
+/// <summary>The <c>Mirror</c> configuration section.</summary>
+internal sealed class MirrorOptions
+{
+    public const string SectionName = "Mirror";
+
+    /// <summary>The Key Vault to read, e.g. <c>https://myvault.vault.azure.net/</c>.</summary>
+    public Uri? KeyVaultUri { get; set; }
+
+    /// <summary>Mirror only secrets whose name starts with this (case-insensitive); empty: every secret.</summary>
+    public string? Prefix { get; set; }
+
+    /// <summary>Mirror only these secrets; empty: every secret (within <see cref="Prefix"/>).</summary>
+    public IList<string> SecretNames { get; } = [];
+
+    public Uri? VaultAddress { get; set; }
+
+    public string? VaultNamespace { get; set; }
+
+    /// <summary>The KV v2 mount.</summary>
+    public string VaultMount { get; set; } = "secret";
+
+    /// <summary>The path under the mount, e.g. <c>mirror/</c>: secret <c>db</c> goes to <c>secret/data/mirror/db</c>.</summary>
+    public string VaultPathPrefix { get; set; } = "mirror/";
+
+    /// <summary>The field of the Vault secret that holds the value.</summary>
+    public string ValueField { get; set; } = "value";
+
+    public MirrorAuthOptions Auth { get; set; } = new();
+
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Each wait is the interval plus or minus up to this fraction of it.</summary>
+    public double PollJitter { get; set; } = 0.1;
+
+    /// <summary>Shared keys of the Event Grid endpoint <c>/events</c>; empty: the endpoint is not mapped.</summary>
+    public IList<string> EventKeys { get; } = [];
+
+    public DeletePolicy DeletePolicy { get; set; } = DeletePolicy.Keep;
+
+    /// <summary><see cref="VaultPathPrefix"/> without a leading slash, with a trailing one (or empty).</summary>
+    public string NormalizedPathPrefix =>
+        VaultPathPrefix.Trim('/') is { Length: > 0 } trimmed ? trimmed + "/" : string.Empty;
+
+    public string NormalizedMount => VaultMount.Trim('/');
+
+    /// <summary>Whether a Key Vault secret name is mirrored.</summary>
+    public bool IsInScope(string name) =>
+        (string.IsNullOrEmpty(Prefix) || name.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase))
+        && (SecretNames.Count == 0 || SecretNames.Any(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase)));
+}

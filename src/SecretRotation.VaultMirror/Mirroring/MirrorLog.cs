@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Logging;
+
+namespace SecretRotation.VaultMirror.Mirroring;
+
+/// <summary>Log messages of the mirror: secret names, paths and version ids, never values or tokens.</summary>
+internal static partial class MirrorLog
+{
+    [LoggerMessage(400, LogLevel.Information, "Mirrored '{SecretName}' version {KeyVaultVersion} to {VaultPath} (Vault version {VaultVersion}).")]
+    public static partial void Mirrored(ILogger logger, string secretName, string keyVaultVersion, string vaultPath, long vaultVersion);
+
+    [LoggerMessage(401, LogLevel.Debug, "'{SecretName}' is already mirrored to {VaultPath} ({Reason}).")]
+    public static partial void UpToDate(ILogger logger, string secretName, string vaultPath, string reason);
+
+    [LoggerMessage(402, LogLevel.Warning, "'{SecretName}' is {State} in Key Vault; its Vault copy {VaultPath} is kept (Mirror:DeletePolicy is Keep).")]
+    public static partial void InactiveKept(ILogger logger, string secretName, string state, string vaultPath);
+
+    [LoggerMessage(403, LogLevel.Warning, "'{SecretName}' is {State} in Key Vault; soft-deleted the latest version of {VaultPath} (Mirror:DeletePolicy is Delete).")]
+    public static partial void InactiveDeleted(ILogger logger, string secretName, string state, string vaultPath);
+
+    [LoggerMessage(404, LogLevel.Warning, "{VaultPath} was written by someone else while mirroring '{SecretName}' (check-and-set on version {Cas} failed); nothing was overwritten, the next pass reconciles it.")]
+    public static partial void CasConflict(ILogger logger, string secretName, string vaultPath, long cas);
+
+    [LoggerMessage(405, LogLevel.Error, "Mirroring '{SecretName}' failed; the next pass retries.")]
+    public static partial void SecretFailed(ILogger logger, Exception exception, string secretName);
+
+    [LoggerMessage(406, LogLevel.Error, "Listing {Store} failed; the next pass retries.")]
+    public static partial void ListFailed(ILogger logger, Exception exception, string store);
+
+    [LoggerMessage(407, LogLevel.Information, "Mirror pass done in {ElapsedMs} ms: {Mirrored} mirrored, {Skipped} unchanged, {Removed} removed, {Failed} failed.")]
+    public static partial void PassDone(ILogger logger, long elapsedMs, int mirrored, int skipped, int removed, int failed);
+
+    [LoggerMessage(408, LogLevel.Debug, "Recorded Key Vault version {KeyVaultVersion} of '{SecretName}' in the custom_metadata of {VaultPath} (value unchanged).")]
+    public static partial void MetadataOnly(ILogger logger, string secretName, string keyVaultVersion, string vaultPath);
+
+    [LoggerMessage(409, LogLevel.Information, "Mirror pass failed; the next one is in about {DelaySeconds} s.")]
+    public static partial void PassFailed(ILogger logger, double delaySeconds);
+
+    [LoggerMessage(410, LogLevel.Error, "The mirror pass threw; the next one is in about {DelaySeconds} s.")]
+    public static partial void PassThrew(ILogger logger, Exception exception, double delaySeconds);
+
+    [LoggerMessage(411, LogLevel.Information, "Event {EventType} for '{SecretName}' (version {Version}): {Outcome}.")]
+    public static partial void EventHandled(ILogger logger, string eventType, string secretName, string? version, MirrorOutcome outcome);
+
+    [LoggerMessage(412, LogLevel.Debug, "Event {EventId} ({EventType}) ignored: {Reason}.")]
+    public static partial void EventIgnored(ILogger logger, string eventId, string eventType, string reason);
+
+    [LoggerMessage(413, LogLevel.Warning, "Event delivery refused: {Reason}.")]
+    public static partial void EventRefused(ILogger logger, string reason);
+
+    [LoggerMessage(414, LogLevel.Critical, "Invalid configuration: {Problem}")]
+    public static partial void InvalidConfiguration(ILogger logger, string problem);
+}

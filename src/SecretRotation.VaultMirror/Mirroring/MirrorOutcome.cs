@@ -1,0 +1,26 @@
+namespace SecretRotation.VaultMirror.Mirroring;
+
+/// <summary>What reconciling one secret did.</summary>
+internal enum MirrorOutcome
+{
+    /// <summary>A new Vault version was written.</summary>
+    Mirrored,
+
+    /// <summary>Vault already held the Key Vault version (possibly after recording it in <c>custom_metadata</c> only).</summary>
+    Skipped,
+
+    /// <summary>Disabled, expired or deleted in Key Vault; the Vault copy was kept (policy Keep).</summary>
+    Inactive,
+
+    /// <summary>Disabled, expired or deleted in Key Vault; the latest Vault version was soft-deleted (policy Delete).</summary>
+    Removed,
+
+    /// <summary>Not mirrored (outside the configured scope).</summary>
+    Ignored,
+
+    /// <summary>Someone else wrote the Vault path between the read and the write; nothing was overwritten.</summary>
+    Conflict,
+
+    /// <summary>Key Vault or Vault failed; the next pass retries.</summary>
+    Failed,
+}

@@ -1,0 +1,8 @@
+namespace SecretRotation.VaultMirror.Mirroring;
+
+/// <summary>The counts of one full reconciliation pass.</summary>
+internal sealed record MirrorPassResult(int Mirrored, int Skipped, int Removed, int Failed, bool ListingFailed)
+{
+    /// <summary>Everything listed was reconciled and nothing failed.</summary>
+    public bool Succeeded => Failed == 0 && !ListingFailed;
+}
