@@ -12,7 +12,10 @@ public sealed class DemoKeyVault : IAsyncDisposable
     /// <summary>The secret the demo rotates; the prefix is stripped and <c>--</c> becomes <c>:</c>, so it binds to <c>Database:ApiKey</c>.</summary>
     public const string ApiKeySecretName = KeyVaultOptions.SecretNamePrefix + "Database--ApiKey";
 
-    /// <summary>How often the app polls the emulator: the safety net behind the demo's simulated push.</summary>
+    /// <summary>The vault's name in the Event Grid events the demo delivers (<c>VaultName</c>, and the end of the topic).</summary>
+    public const string VaultName = "aks-sample-demo";
+
+    /// <summary>How often the app polls the emulator: the safety net behind the events the demo delivers.</summary>
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(10);
 
     private readonly KeyVaultEmulator _emulator;
@@ -24,9 +27,6 @@ public sealed class DemoKeyVault : IAsyncDisposable
 
     /// <summary>The emulator's vault URL, <c>https://127.0.0.1:{port}/</c>.</summary>
     public Uri VaultUri => _emulator.VaultUri;
-
-    /// <summary>The vault as a <see cref="SecretRotation.SecretChangeNotice"/> names it: <c>127.0.0.1:{port}</c>.</summary>
-    public string Store => _emulator.VaultUri.Authority;
 
     /// <summary>Starts the emulator and writes the first version of the API key.</summary>
     public static async Task<DemoKeyVault> StartAsync(CancellationToken cancellationToken = default)

@@ -3,9 +3,10 @@ using System.Security.Cryptography;
 namespace AksSample;
 
 /// <summary>
-/// The made-up secrets the local demo writes: a fixed user, a fresh random password each time, a random API key and a
-/// random encryption key. Every generated value starts with <see cref="ValuePrefix"/>, so a grep of the log or of the
-/// responses proves none leaks. (The HashiCorp Vault emulator's dynamic database credentials are its own random values.)
+/// The made-up secrets the local demo writes: a fixed user, a fresh random password each time, a random API key, a random
+/// encryption key, and the shared key of the demo's events endpoint. Every generated value starts with
+/// <see cref="ValuePrefix"/>, so a grep of the log or of the responses proves none leaks. (The HashiCorp Vault emulator's
+/// dynamic database credentials are its own random values.)
 /// </summary>
 public static class DemoPayload
 {
@@ -31,6 +32,12 @@ public static class DemoPayload
 
     /// <summary>A new random API key, for the Key Vault emulator.</summary>
     public static string CreateApiKey() => ValuePrefix + "apikey-" + RandomNumberGenerator.GetHexString(32, lowercase: true);
+
+    /// <summary>
+    /// A new random shared key for the app's own events endpoint, as an Event Grid subscription's URL would carry it
+    /// (<c>?code=</c>): letters, digits and dashes only, so it needs no escaping.
+    /// </summary>
+    public static string CreateEventKey() => ValuePrefix + "eventkey-" + RandomNumberGenerator.GetHexString(32, lowercase: true);
 
     /// <summary>A new random encryption key, for the HashiCorp Vault emulator's KV v2 secret.</summary>
     public static string CreateEncryptionKey() => ValuePrefix + "enckey-" + RandomNumberGenerator.GetHexString(64, lowercase: true);

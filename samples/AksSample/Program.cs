@@ -102,6 +102,37 @@ else if (mode.HashiCorpVaultAddress is not null)
     });
 }
 
+// Push: Key Vault's SecretNewVersionCreated events, delivered by Event Grid to POST /secret-rotation/events (mapped below when a
+// key is configured; in the demo, with a random key for its own deliveries), become targeted refreshes: one GET of the named
+// secret, applied within milliseconds. The polls above stay on as the safety net. Optionally, a Service Bus topic fans the
+// events out to every replica (a webhook reaches one pod behind the Service).
+var pushOptions = builder.Configuration.GetSection(PushOptions.SectionName).Get<PushOptions>() ?? new PushOptions();
+pushOptions.ServiceBus.Validate();
+var eventKeys = pushOptions.GetEventKeys();
+var demoEventSubscription = isDemo ? DemoEventSubscription.Create(PushOptions.EventsPath) : null;
+if (pushOptions.ServiceBus.IsConfigured)
+{
+    var serviceBusNamespace = pushOptions.ServiceBus.GetFullyQualifiedNamespace();
+    builder.Services.AddSecretRotationServiceBusReceiver(o =>
+    {
+        o.FullyQualifiedNamespace = serviceBusNamespace;
+        o.Credential = new DefaultAzureCredential();
+        o.TopicName = pushOptions.ServiceBus.Topic;
+        // One subscription per replica, created and named after the pod (POD_NAME, else HOSTNAME), deleted by Service Bus
+        // an hour after the pod is gone.
+    });
+}
+
+// Health: Degraded (HTTP 200) when a source has not read successfully for three of its polls (15 minutes at least) or failed
+// three reads in a row; Unhealthy (503) when a required source never loaded. Names sources and keys, never values.
+var healthStalenessThreshold = StalenessThreshold(keyVaultPollInterval, vaultPollInterval);
+const int HealthFailureThreshold = 3;
+builder.Services.AddHealthChecks().AddSecretRotation(o =>
+{
+    o.StalenessThreshold = healthStalenessThreshold;
+    o.FailureThreshold = HealthFailureThreshold;
+});
+
 builder.Services.TryAddSingleton(TimeProvider.System);
 builder.Services.AddSecretRotation();
 builder.Services.AddOptions<DatabaseOptions>().Bind(builder.Configuration.GetSection(DatabaseOptions.SectionName));
@@ -110,12 +141,13 @@ builder.Services.AddSingleton(mode);
 builder.Services.AddSingleton<SecretChangeTracker>();
 builder.Services.AddSingleton<StatusReporter>();
 
-if (demoVolume is not null && demoKeyVault is not null && demoVault is not null)
+if (demoVolume is not null && demoKeyVault is not null && demoVault is not null && demoEventSubscription is not null)
 {
     // Registered as instances, so the container never disposes them; the `using`s above do.
     builder.Services.AddSingleton(demoVolume);
     builder.Services.AddSingleton(demoKeyVault);
     builder.Services.AddSingleton(demoVault);
+    builder.Services.AddSingleton(demoEventSubscription);
     builder.Services.AddOptions<DemoOptions>()
         .Bind(builder.Configuration.GetSection(DemoOptions.SectionName))
         .Validate(options => options.RotationInterval > TimeSpan.Zero, "Demo:RotationInterval must be positive.")
@@ -144,14 +176,31 @@ app.MapGet("/status", (StatusReporter reporter, HttpContext context) =>
     return Results.Ok(reporter.Create());
 });
 
+app.MapHealthChecks(PushOptions.HealthPath);
+
+// The library refuses to map the endpoint without a key (unless AllowAnonymous, with another protection such as
+// RequireAuthorization). Outside the demo, no key: no endpoint.
+IReadOnlyList<string> acceptedEventKeys = demoEventSubscription is not null ? [.. eventKeys, demoEventSubscription.Key] : eventKeys;
+if (acceptedEventKeys.Count > 0)
+{
+    app.MapSecretRotationEvents(PushOptions.EventsPath, o =>
+    {
+        foreach (var key in acceptedEventKeys)
+        {
+            o.AccessKeys.Add(key);
+        }
+    });
+}
+
 app.Lifetime.ApplicationStarted.Register(() =>
 {
     var urls = app.Urls.Count > 0 ? string.Join(", ", app.Urls) : "(no HTTP address)";
     if (mode is { IsDemo: true, MountPath: { } demoMountPath, VaultUri: { } demoVaultUri } && demoVault is not null)
     {
         var demo = app.Services.GetRequiredService<IOptions<DemoOptions>>().Value;
-        StartupLog.DemoMode(app.Logger, demoMountPath, demo.RotationInterval, demoVaultUri, DemoKeyVault.ApiKeySecretName, demo.KeyVaultRotationInterval, keyVaultPollInterval, urls);
+        StartupLog.DemoMode(app.Logger, demoMountPath, demo.RotationInterval, demoVaultUri, DemoKeyVault.ApiKeySecretName, demo.KeyVaultRotationInterval, keyVaultPollInterval, PushOptions.EventsPath, urls);
         StartupLog.DemoVaultMode(app.Logger, demoVault.Address, DemoVault.DatabaseCredsPath, DemoVault.LeaseTtl, DemoVault.LeaseMaxTtl, DemoVault.KvPath, demo.VaultKvRotationInterval, vaultPollInterval);
+        LogPushAndHealth();
         return;
     }
 
@@ -176,8 +225,49 @@ app.Lifetime.ApplicationStarted.Register(() =>
     }
 
     StartupLog.ConfiguredMode(app.Logger, mode.Name, urls);
+    LogPushAndHealth();
 });
 
 await app.RunAsync();
 
+// Push, Service Bus and health, after the mode lines.
+void LogPushAndHealth()
+{
+    if (demoEventSubscription is not null)
+    {
+        StartupLog.DemoPush(app.Logger, PushOptions.EventsPath, eventKeys.Count);
+    }
+    else if (eventKeys.Count > 0)
+    {
+        StartupLog.PushOn(app.Logger, PushOptions.EventsPath, eventKeys.Count);
+    }
+    else
+    {
+        StartupLog.PushOff(app.Logger, PushOptions.EventsPath);
+    }
+
+    if (pushOptions.ServiceBus.IsConfigured)
+    {
+        StartupLog.ServiceBusOn(app.Logger, pushOptions.ServiceBus.Topic!, pushOptions.ServiceBus.GetFullyQualifiedNamespace());
+    }
+
+    StartupLog.Health(app.Logger, PushOptions.HealthPath, healthStalenessThreshold, HealthFailureThreshold);
+}
+
 static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+// Three of the longest poll interval, and at least the library's default of 15 minutes (the volume and the rendered file are
+// checked every 10 s; Key Vault and Vault every 5 minutes unless set otherwise).
+static TimeSpan StalenessThreshold(params ReadOnlySpan<TimeSpan> pollIntervals)
+{
+    var threshold = TimeSpan.FromMinutes(15);
+    foreach (var interval in pollIntervals)
+    {
+        if (interval > TimeSpan.Zero && interval != Timeout.InfiniteTimeSpan && interval * 3 > threshold)
+        {
+            threshold = interval * 3;
+        }
+    }
+
+    return threshold;
+}
