@@ -1,11 +1,12 @@
 using BenchmarkDotNet.Running;
 using SecretRotation.Benchmarks.Harness;
+using SecretRotation.Benchmarks.Harness.Mirror;
 using SecretRotation.Benchmarks.Infrastructure;
 
 namespace SecretRotation.Benchmarks;
 
 /// <summary>
-/// <c>rotation-latency [--swaps N]</c>, <c>noop-triggers [--count N]</c>, <c>key-vault</c>, <c>vault</c>, <c>events</c>, <c>all</c> (the five harnesses), or
+/// <c>rotation-latency [--swaps N]</c>, <c>noop-triggers [--count N]</c>, <c>key-vault</c>, <c>vault</c>, <c>events</c>, <c>mirror</c>, <c>all</c> (the six harnesses), or
 /// <c>bench [BenchmarkDotNet arguments]</c>.
 /// </summary>
 public static class Program
@@ -22,7 +23,10 @@ public static class Program
           events                         Event Grid push to MapSecretRotationEvents on Kestrel, Key Vault emulator behind it:
                                          POST -> IOptionsMonitor.OnChange latency over 200 rotations (target p99 <= 25 ms) next to
                                          the 5-min poll's wait, and a burst of 1,000 events for 10 secrets (target <= 10 GETs)
-          all                            rotation-latency, noop-triggers, key-vault, vault and events, with their defaults
+          mirror                         Vault Mirror service over both emulators: Key Vault write -> new Vault version with Event Grid push
+                                         (100 rotations) and with the 5-min poll (computed, confirmed on a fake clock), requests per
+                                         mirrored rotation and per quiet poll for 30 secrets (no targets; sanity checks only)
+          all                            rotation-latency, noop-triggers, key-vault, vault, events and mirror, with their defaults
           bench [BenchmarkDotNet args]   BenchmarkDotNet, e.g. bench --job short (all benchmarks unless --filter is given)
         """;
 
@@ -51,6 +55,8 @@ public static class Program
                     return await HashiCorpVaultHarness.RunAsync(Console.Out);
                 case "events":
                     return await EventsHarness.RunAsync(Console.Out);
+                case "mirror":
+                    return await MirrorHarness.RunAsync(Console.Out);
                 case "all":
                     var latency = await RotationLatencyHarness.RunAsync(RotationLatencyHarness.DefaultSwaps, Console.Out);
                     Console.Out.WriteLine();
@@ -61,7 +67,9 @@ public static class Program
                     var vault = await HashiCorpVaultHarness.RunAsync(Console.Out);
                     Console.Out.WriteLine();
                     var events = await EventsHarness.RunAsync(Console.Out);
-                    return new[] { latency, noop, keyVault, vault, events }.Max();
+                    Console.Out.WriteLine();
+                    var mirror = await MirrorHarness.RunAsync(Console.Out);
+                    return new[] { latency, noop, keyVault, vault, events, mirror }.Max();
                 case "bench":
                     BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(WithDefaultFilter(rest));
                     return 0;

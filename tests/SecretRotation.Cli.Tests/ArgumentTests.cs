@@ -68,15 +68,33 @@ public sealed class ArgumentTests
         Assert.Equal(string.Empty, result.Out);
     }
 
+    [Fact]
+    public async Task MirrorWithoutOncePointsToTheService()
+    {
+        var result = await CliHarness.RunWithoutContextAsync("mirror", "--key-vault-uri", "https://kv.vault.azure.net/");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(MirrorCommand.ServiceHint, result.Error, StringComparison.Ordinal);
+        Assert.Contains("run the Vault Mirror service", result.Error, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, result.Out);
+    }
+
     [Theory]
-    [InlineData("mirror", "--once")]
-    [InlineData("mirror")]
-    public async Task MirrorIsNotAvailableYet(params string[] args)
+    [InlineData("Name the Key Vault to mirror: --key-vault-uri", "mirror", "--once")]
+    [InlineData("--key-vault-uri 'http://kv.vault.azure.net/' is not an https:// URL", "mirror", "--once", "--key-vault-uri", "http://kv.vault.azure.net/")]
+    [InlineData("No Vault address: pass --vault-address or set VAULT_ADDR", "mirror", "--once", "--key-vault-uri", "https://kv.vault.azure.net/")]
+    [InlineData("No Vault token: pass --token-file or set VAULT_TOKEN", "mirror", "--once", "--key-vault-uri", "https://kv.vault.azure.net/", "--vault-address", "http://127.0.0.1:8200")]
+    [InlineData("Choose one way to log in to Vault", "mirror", "--once", "--key-vault-uri", "https://kv.vault.azure.net/", "--vault-address", "http://127.0.0.1:8200", "--token-file", "t", "--kubernetes-role", "mirror")]
+    [InlineData("--secret-names has 'db_password', which is not a Key Vault secret name", "mirror", "--once", "--key-vault-uri", "https://kv.vault.azure.net/", "--vault-address", "http://127.0.0.1:8200", "--kubernetes-role", "mirror", "--secret-names", "db,db_password")]
+    [InlineData("--vault-path-prefix must be a plain path", "mirror", "--once", "--key-vault-uri", "https://kv.vault.azure.net/", "--vault-address", "http://127.0.0.1:8200", "--kubernetes-role", "mirror", "--vault-path-prefix", "../x")]
+    [InlineData("Argument 'Sometimes' not recognized", "mirror", "--once", "--key-vault-uri", "https://kv.vault.azure.net/", "--delete-policy", "Sometimes")]
+    public async Task BadMirrorArgumentsExitWithCodeTwo(string message, params string[] args)
     {
         var result = await CliHarness.RunWithoutContextAsync(args);
 
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains("not available yet: the Vault Mirror is a later release", result.Error, StringComparison.Ordinal);
-        Assert.Contains(MirrorCommand.NotAvailable, result.Error, StringComparison.Ordinal);
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains(message, result.Error, StringComparison.Ordinal);
+        Assert.Contains("--help' for usage.", result.Error, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, result.Out);
     }
 }

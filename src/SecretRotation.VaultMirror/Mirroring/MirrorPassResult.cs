@@ -5,4 +5,7 @@ internal sealed record MirrorPassResult(int Mirrored, int Skipped, int Removed, 
 {
     /// <summary>Everything listed was reconciled and nothing failed.</summary>
     public bool Succeeded => Failed == 0 && !ListingFailed;
+
+    /// <summary>Each secret reconciled in the pass (names only, never values), in the order reconciled.</summary>
+    public IReadOnlyList<KeyValuePair<string, MirrorOutcome>> Secrets { get; init; } = [];
 }

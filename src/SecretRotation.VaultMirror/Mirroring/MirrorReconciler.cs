@@ -43,7 +43,7 @@ internal sealed class MirrorReconciler(
         try
         {
             var started = Stopwatch.GetTimestamp();
-            var outcomes = new List<MirrorOutcome>();
+            var outcomes = new List<KeyValuePair<string, MirrorOutcome>>();
             var listingFailed = false;
             List<SecretProperties> listed = [];
             try
@@ -66,7 +66,7 @@ internal sealed class MirrorReconciler(
             {
                 foreach (var properties in listed)
                 {
-                    outcomes.Add(await GuardAsync(properties.Name, () => ReconcileListedAsync(properties, cancellationToken), cancellationToken));
+                    outcomes.Add(new(properties.Name, await GuardAsync(properties.Name, () => ReconcileListedAsync(properties, cancellationToken), cancellationToken)));
                 }
 
                 var names = listed.Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
@@ -83,16 +83,19 @@ internal sealed class MirrorReconciler(
 
                 foreach (var gone in (mirrored ?? []).Where(n => !names.Contains(n) && options.IsInScope(n)))
                 {
-                    outcomes.Add(await GuardAsync(gone, () => HandleInactiveAsync(gone, "deleted", state: null, cancellationToken), cancellationToken));
+                    outcomes.Add(new(gone, await GuardAsync(gone, () => HandleInactiveAsync(gone, "deleted", state: null, cancellationToken), cancellationToken)));
                 }
             }
 
             var result = new MirrorPassResult(
-                outcomes.Count(o => o == MirrorOutcome.Mirrored),
-                outcomes.Count(o => o is MirrorOutcome.Skipped or MirrorOutcome.Inactive),
-                outcomes.Count(o => o == MirrorOutcome.Removed),
-                outcomes.Count(o => o is MirrorOutcome.Failed or MirrorOutcome.Conflict),
-                listingFailed);
+                outcomes.Count(o => o.Value == MirrorOutcome.Mirrored),
+                outcomes.Count(o => o.Value is MirrorOutcome.Skipped or MirrorOutcome.Inactive),
+                outcomes.Count(o => o.Value == MirrorOutcome.Removed),
+                outcomes.Count(o => o.Value is MirrorOutcome.Failed or MirrorOutcome.Conflict),
+                listingFailed)
+            {
+                Secrets = outcomes,
+            };
             status.Record(result.Succeeded, time.GetUtcNow());
             MirrorLog.PassDone(logger, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, result.Mirrored, result.Skipped, result.Removed, result.Failed);
             return result;

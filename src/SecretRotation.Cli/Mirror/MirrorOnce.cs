@@ -1,0 +1,42 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using SecretRotation.Cli.Watch;
+using SecretRotation.HashiCorpVault.Auth;
+using SecretRotation.HashiCorpVault.Client;
+using SecretRotation.VaultMirror.Configuration;
+using SecretRotation.VaultMirror.Hosting;
+using SecretRotation.VaultMirror.Mirroring;
+
+namespace SecretRotation.Cli.Mirror;
+
+/// <summary>
+/// One pass of the Vault Mirror's <see cref="MirrorReconciler"/>, composed as the service composes it for <c>--once</c>
+/// (<c>MirrorApplication.Build</c>) but without its web host: the CLI's Key Vault client, Vault handler and clock, and its
+/// warnings and errors on standard error.
+/// </summary>
+internal static class MirrorOnce
+{
+    public static async Task<MirrorPassResult> RunAsync(MirrorOptions options, CliContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(context);
+
+        using var loggerFactory = LoggerFactory.Create(logging => logging.AddProvider(new StandardErrorLoggerProvider(context.Error, LogLevel.Warning)));
+        await using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        using var client = new VaultHttpClient(options.VaultAddress!, options.VaultNamespace, context.CreateVaultHandler?.Invoke() ?? new SocketsHttpHandler(), disposeHandler: true);
+        var auth = options.Auth.Method == VaultAuthKind.Token
+            ? new StaticTokenAuth(options.Auth.Token!, "--token-file or VAULT_TOKEN")
+            : VaultAuthFactory.Create(options.Auth);
+        var tokens = new VaultTokenManager(auth, client, context.TimeProvider);
+        var target = new VaultMirrorTarget(client, tokens, options, loggerFactory.CreateLogger<VaultMirrorTarget>());
+        using var reconciler = new MirrorReconciler(
+            options,
+            context.CreateSecretClient(options.KeyVaultUri!),
+            target,
+            new MirrorMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
+            new MirrorStatus(),
+            context.TimeProvider,
+            loggerFactory.CreateLogger<MirrorReconciler>());
+        return await reconciler.ReconcileAllAsync(cancellationToken);
+    }
+}
