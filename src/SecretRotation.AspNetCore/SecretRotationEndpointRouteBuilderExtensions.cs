@@ -44,7 +44,7 @@ public static class SecretRotationEndpointRouteBuilderExtensions
         var logger = loggerFactory.CreateLogger("SecretRotation.Events");
         var alerts = services.GetService<ExpiryAlerts>() ?? new ExpiryAlerts();
         var dispatcher = new SecretRotationEventDispatcher(configuration, options, alerts, logger);
-        var endpoint = new SecretRotationEventsEndpoint(options, new SharedKeyValidator(options), dispatcher, logger);
+        var endpoint = new SecretRotationEventsEndpoint(new EventGridWebhook(new SharedKeyValidator(options), options.MaxBodySize, logger), dispatcher);
 
         var group = endpoints.MapGroup(pattern);
         group.MapPost(string.Empty, endpoint.HandlePostAsync);

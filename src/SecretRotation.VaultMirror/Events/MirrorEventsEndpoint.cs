@@ -1,6 +1,4 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using SecretRotation.AspNetCore.Events;
 using SecretRotation.AspNetCore.Http;
@@ -19,6 +17,7 @@ internal sealed class MirrorEventsEndpoint(MirrorOptions options, SharedKeyValid
 {
     private const long MaxBodySize = 1024 * 1024;
 
+    private readonly EventGridWebhook _webhook = new(keys, MaxBodySize, logger);
     private readonly string _store = options.KeyVaultUri is { } uri ? (uri.IsDefaultPort ? uri.Host : uri.Authority) : string.Empty;
 
     public Task HandleOptionsAsync(HttpContext context)
@@ -30,22 +29,7 @@ internal sealed class MirrorEventsEndpoint(MirrorOptions options, SharedKeyValid
             return Task.CompletedTask;
         }
 
-        if (!keys.IsAuthorized(context.Request))
-        {
-            return Refuse(context, StatusCodes.Status401Unauthorized, "missing or wrong key");
-        }
-
-        var origin = context.Request.Headers["WebHook-Request-Origin"].ToString();
-        context.Response.Headers.Allow = "POST, OPTIONS";
-        if (string.IsNullOrEmpty(origin))
-        {
-            return Refuse(context, StatusCodes.Status400BadRequest, "OPTIONS without WebHook-Request-Origin");
-        }
-
-        context.Response.StatusCode = StatusCodes.Status200OK;
-        context.Response.Headers["WebHook-Allowed-Origin"] = origin.Length <= 256 ? origin : "*";
-        context.Response.Headers["WebHook-Allowed-Rate"] = "*";
-        return Task.CompletedTask;
+        return _webhook.HandleOptionsAsync(context);
     }
 
     public async Task HandlePostAsync(HttpContext context)
@@ -57,29 +41,8 @@ internal sealed class MirrorEventsEndpoint(MirrorOptions options, SharedKeyValid
             return;
         }
 
-        var request = context.Request;
-        if (!keys.IsAuthorized(request))
+        if (await _webhook.ReadEventsAsync(context) is not { } events)
         {
-            await Refuse(context, StatusCodes.Status401Unauthorized, "missing or wrong key");
-            return;
-        }
-
-        var body = request.ContentLength > MaxBodySize ? null : await ReadBodyAsync(context);
-        if (body is null)
-        {
-            await Refuse(context, StatusCodes.Status413PayloadTooLarge, "body too large");
-            return;
-        }
-
-        if (!EventEnvelopeParser.TryParse(request.ContentType, body, out var events, out var problem))
-        {
-            await Refuse(context, StatusCodes.Status400BadRequest, problem!);
-            return;
-        }
-
-        if (events.FirstOrDefault(e => e.Type == KeyVaultEventTypes.SubscriptionValidation) is { } validation)
-        {
-            await AnswerValidationAsync(context, validation);
             return;
         }
 
@@ -94,7 +57,7 @@ internal sealed class MirrorEventsEndpoint(MirrorOptions options, SharedKeyValid
 
             if (!KeyVaultEventData.TryParse(incoming.Data, out var data, out var dataProblem))
             {
-                await Refuse(context, StatusCodes.Status400BadRequest, dataProblem!);
+                await _webhook.RefuseAsync(context, StatusCodes.Status400BadRequest, dataProblem!);
                 return;
             }
 
@@ -119,77 +82,10 @@ internal sealed class MirrorEventsEndpoint(MirrorOptions options, SharedKeyValid
 
         if (failed)
         {
-            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            context.Response.Headers.RetryAfter = "30";
-            await context.Response.WriteAsync("mirroring failed; retry later", context.RequestAborted);
+            await EventGridWebhook.RetryLaterAsync(context, "mirroring failed; retry later");
             return;
         }
 
         context.Response.StatusCode = StatusCodes.Status200OK;
-    }
-
-    private async Task AnswerValidationAsync(HttpContext context, IncomingEvent validation)
-    {
-        string? code = null;
-        try
-        {
-            using var data = JsonDocument.Parse(validation.Data?.ToMemory() ?? ReadOnlyMemory<byte>.Empty);
-            if (data.RootElement.ValueKind == JsonValueKind.Object
-                && data.RootElement.TryGetProperty("validationCode", out var value) && value.ValueKind == JsonValueKind.String)
-            {
-                code = value.GetString();
-            }
-        }
-        catch (JsonException)
-        {
-            code = null;
-        }
-
-        if (string.IsNullOrEmpty(code) || code.Length > 256)
-        {
-            await Refuse(context, StatusCodes.Status400BadRequest, "validation event without a validation code");
-            return;
-        }
-
-        context.Response.StatusCode = StatusCodes.Status200OK;
-        await context.Response.WriteAsJsonAsync(new Dictionary<string, string> { ["validationResponse"] = code }, context.RequestAborted);
-    }
-
-    private static async Task<BinaryData?> ReadBodyAsync(HttpContext context)
-    {
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = MaxBodySize + 1;
-        }
-
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        try
-        {
-            while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
-            {
-                if (buffer.Length + read > MaxBodySize)
-                {
-                    return null;
-                }
-
-                buffer.Write(chunk, 0, read);
-            }
-        }
-        catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return null;
-        }
-
-        return new BinaryData(buffer.ToArray());
-    }
-
-    private Task Refuse(HttpContext context, int status, string reason)
-    {
-        MirrorLog.EventRefused(logger, reason);
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "text/plain; charset=utf-8";
-        return context.Response.WriteAsync(reason, context.RequestAborted);
     }
 }

@@ -44,8 +44,6 @@ internal static partial class MirrorLog
     [LoggerMessage(412, LogLevel.Debug, "Event {EventId} ({EventType}) ignored: {Reason}.")]
     public static partial void EventIgnored(ILogger logger, string eventId, string eventType, string reason);
 
-    [LoggerMessage(413, LogLevel.Warning, "Event delivery refused: {Reason}.")]
-    public static partial void EventRefused(ILogger logger, string reason);
 
     [LoggerMessage(414, LogLevel.Critical, "Invalid configuration: {Problem}")]
     public static partial void InvalidConfiguration(ILogger logger, string problem);
