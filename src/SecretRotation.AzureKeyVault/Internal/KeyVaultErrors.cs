@@ -1,5 +1,5 @@
-using System.Text.Json;
 using Azure;
+using SecretRotation.Shared;
 
 namespace SecretRotation.AzureKeyVault.Internal;
 
@@ -15,12 +15,12 @@ internal static class KeyVaultErrors
 
     /// <summary>Key Vault answers 403 with inner code <c>SecretDisabled</c> for a disabled secret: not a permission problem.</summary>
     public static bool IsDisabledSecret(RequestFailedException exception) =>
-        exception.Status == 403 && InnerErrorCode(exception) == "SecretDisabled";
+        exception.Status == 403 && KeyVaultErrorBody.InnerErrorCode(exception) == "SecretDisabled";
 
     private static SecretSourceException Describe(string source, string vault, string operation, string permission, RequestFailedException exception, string hint)
     {
         var code = exception.ErrorCode ?? "no error code";
-        var inner = InnerErrorCode(exception);
+        var inner = KeyVaultErrorBody.InnerErrorCode(exception);
         var codes = inner is null ? code : $"{code}/{inner}";
         var message = exception.Status switch
         {
@@ -30,30 +30,5 @@ internal static class KeyVaultErrors
             _ => $"Key Vault '{vault}' failed to {operation} (HTTP {exception.Status} {codes}).",
         };
         return new SecretSourceException(source, message, exception);
-    }
-
-    private static string? InnerErrorCode(RequestFailedException exception)
-    {
-        try
-        {
-            var content = exception.GetRawResponse()?.Content;
-            if (content is null || content.ToMemory().IsEmpty)
-            {
-                return null;
-            }
-
-            using var document = JsonDocument.Parse(content.ToMemory());
-            return document.RootElement.TryGetProperty("error", out var error)
-                && error.TryGetProperty("innererror", out var innerError)
-                && innerError.ValueKind == JsonValueKind.Object
-                && innerError.TryGetProperty("code", out var innerCode)
-                && innerCode.ValueKind == JsonValueKind.String
-                    ? innerCode.GetString()
-                    : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 }

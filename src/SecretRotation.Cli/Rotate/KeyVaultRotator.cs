@@ -1,5 +1,5 @@
-using System.Text.Json;
 using Azure;
+using SecretRotation.Shared;
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
 
@@ -29,7 +29,7 @@ internal static class KeyVaultRotator
     private static string Describe(string vault, string name, RequestFailedException exception)
     {
         var code = exception.ErrorCode ?? "no error code";
-        var inner = InnerErrorCode(exception);
+        var inner = KeyVaultErrorBody.InnerErrorCode(exception);
         var codes = inner is null ? code : $"{code}/{inner}";
         return exception.Status switch
         {
@@ -39,33 +39,5 @@ internal static class KeyVaultRotator
             0 => $"Key Vault '{vault}' could not be reached trying to set secret '{name}': {exception.InnerException?.Message ?? "no response"}.",
             _ => $"Key Vault '{vault}' failed to set secret '{name}' (HTTP {exception.Status} {codes}).",
         };
-    }
-
-    /// <summary>Key Vault's <c>error.innererror.code</c> (e.g. <c>AccessDenied</c>); error bodies hold no values.</summary>
-    private static string? InnerErrorCode(RequestFailedException exception)
-    {
-        try
-        {
-            var content = exception.GetRawResponse()?.Content;
-            if (content is null || content.ToMemory().IsEmpty)
-            {
-                return null;
-            }
-
-            using var document = JsonDocument.Parse(content.ToMemory());
-            return document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("error", out var error)
-                && error.ValueKind == JsonValueKind.Object
-                && error.TryGetProperty("innererror", out var innerError)
-                && innerError.ValueKind == JsonValueKind.Object
-                && innerError.TryGetProperty("code", out var innerCode)
-                && innerCode.ValueKind == JsonValueKind.String
-                    ? innerCode.GetString()
-                    : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 }
