@@ -30,8 +30,11 @@ internal sealed class KeyVaultStore : ISecretStoreFixture
 
     public SecretClient CreateClient() => Emulator.CreateClient(QuickRetries());
 
+    private IReadOnlyCollection<string> _names = [];
+
     public Task PublishAsync(IReadOnlyDictionary<string, string> secrets)
     {
+        _names = secrets.Keys.ToArray();
         foreach (var (name, value) in secrets)
         {
             Emulator.SetSecret(name, value);
@@ -40,7 +43,16 @@ internal sealed class KeyVaultStore : ISecretStoreFixture
         return Task.CompletedTask;
     }
 
-    public Task TouchAsync() => Task.CompletedTask;
+    /// <summary>Updates the current versions' attributes (which moves their <c>updated</c> time) without a new value.</summary>
+    public Task TouchAsync()
+    {
+        foreach (var name in _names)
+        {
+            Emulator.UpdateSecret(name, version: null, enabled: true);
+        }
+
+        return Task.CompletedTask;
+    }
 
     public Task BreakAsync()
     {

@@ -12,13 +12,21 @@ internal sealed class VaultStore(VaultEmulator emulator) : ISecretStoreFixture
 
     public string MissingStoreDescription => "127.0.0.1:1";
 
+    private IReadOnlyDictionary<string, string> _last = new Dictionary<string, string>();
+
     public Task PublishAsync(IReadOnlyDictionary<string, string> secrets)
     {
+        _last = secrets;
         emulator.WriteKv(Path, secrets.ToDictionary(pair => pair.Key, pair => (object?)pair.Value));
         return Task.CompletedTask;
     }
 
-    public Task TouchAsync() => Task.CompletedTask;
+    /// <summary>Writes the same values again: a new KV v2 version with nothing changed.</summary>
+    public Task TouchAsync()
+    {
+        emulator.WriteKv(Path, _last.ToDictionary(pair => pair.Key, pair => (object?)pair.Value));
+        return Task.CompletedTask;
+    }
 
     public Task BreakAsync()
     {

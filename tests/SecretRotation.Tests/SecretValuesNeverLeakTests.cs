@@ -66,6 +66,7 @@ public sealed class SecretValuesNeverLeakTests : IDisposable
         writer.Write(new Dictionary<string, string> { ["User"] = "leak-canary-user", ["Password"] = "leak-canary-password-2" });
         File.WriteAllText(json, "{\"Password\": leak-canary-json");
         File.WriteAllText(kv, "leak-canary-kv\n");
+        var refreshFailures = new List<string>();
         foreach (var refresher in refreshers)
         {
             try
@@ -75,15 +76,19 @@ public sealed class SecretValuesNeverLeakTests : IDisposable
             catch (SecretSourceException exception)
             {
                 exceptions.Add(exception);
+                refreshFailures.Add(refresher.SourceName);
             }
         }
+
+        // The malformed JSON and KEY=VALUE files fail their refreshes; the volumes do not.
+        Assert.Equal(new[] { $"file:{json}", $"file:{kv}" }.Order(StringComparer.Ordinal), refreshFailures.Order(StringComparer.Ordinal));
 
         Directory.Delete(volume, recursive: true);
         exceptions.Add(await Assert.ThrowsAsync<SecretSourceException>(() => refreshers[0].RefreshAsync()));
         exceptions.Add(Assert.Throws<SecretSourceException>(() => new ConfigurationBuilder().AddMountedSecretsFile(kv).Build()));
 
         Assert.Equal("leak-canary-password-2", configuration["Db:Password"]);
-        Assert.True(exceptions.Count >= 3, $"expected failures from the JSON, KEY=VALUE and unmounted sources; got {exceptions.Count}");
+        Assert.Equal(4, exceptions.Count);
         Assert.NotEmpty(logs.Entries);
         var everything = string.Join('\n',
             logs.AllText(),
