@@ -40,6 +40,7 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
     private DateTimeOffset? _nextRefreshBy;
     private DateTimeOffset? _nextRetry;
     private bool _loadStarted;
+    private bool _loadInProgress;
     private bool _isWaiting;
     private bool _disposed;
 
@@ -94,6 +95,7 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
             }
 
             _loadStarted = true;
+            _loadInProgress = true;
         }
 
         // Watch before the first read, so a change that lands during the read is not missed.
@@ -114,14 +116,33 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
             {
                 _watch?.Dispose();
                 _watch = null;
+                lock (_gate)
+                {
+                    // A later Load (IConfigurationRoot.Reload) tries the first read again.
+                    _loadStarted = false;
+                    _loadInProgress = false;
+                }
+
                 throw wrapped;
             }
 
             Log.OptionalSourceUnavailable(_logger, wrapped, _source.Name, retryDelay);
         }
 
-        SecretRotationTelemetry.Track(this);
-        _loop = Task.Run(RunLoopAsync);
+        lock (_gate)
+        {
+            _loadInProgress = false;
+            if (!_disposed)
+            {
+                SecretRotationTelemetry.Track(this);
+                _loop = Task.Run(RunLoopAsync);
+                return;
+            }
+        }
+
+        // Disposed while the first read ran: Dispose left the watch and the source to us.
+        _watch?.Dispose();
+        _source.Dispose();
     }
 
     public async Task RefreshAsync(CancellationToken cancellationToken = default)
@@ -240,6 +261,8 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
     public void Dispose()
     {
         IReadOnlyList<TaskCompletionSource> waiters;
+        bool loadInProgress;
+        Task? loop;
         lock (_gate)
         {
             if (_disposed)
@@ -252,6 +275,8 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
             WakeLocked();
             waiters = _pending.Take().Waiters;
             ReleaseIdleWaitersLocked();
+            loadInProgress = _loadInProgress;
+            loop = _loop;
         }
 
         foreach (var waiter in waiters)
@@ -259,11 +284,17 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
             waiter.TrySetException(new ObjectDisposedException(nameof(SecretConfigurationProvider)));
         }
 
-        _watch?.Dispose();
         SecretRotationTelemetry.Untrack(this);
+        if (loadInProgress)
+        {
+            // The first read is still running: Load disposes the watch and the source when it returns.
+            return;
+        }
+
+        _watch?.Dispose();
 
         // The loop disposes the source when it ends, so a read in flight never sees a disposed source.
-        if (_loop is null)
+        if (loop is null)
         {
             _source.Dispose();
         }
@@ -339,7 +370,18 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
 
                 if (triggers != RefreshTriggers.None)
                 {
-                    await RefreshOnceAsync(triggers, notices, waiters);
+                    try
+                    {
+                        await RefreshOnceAsync(triggers, notices, waiters);
+                    }
+                    catch (Exception exception)
+                    {
+                        // Only a throwing logger or listener gets here; the loop must outlive it, and no caller may hang.
+                        foreach (var waiter in waiters)
+                        {
+                            waiter.TrySetException(exception);
+                        }
+                    }
                 }
                 else
                 {
@@ -444,6 +486,17 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
     private int Apply(SecretSet set, RefreshTriggers triggers, bool fireReload)
     {
         var previous = _current;
+        if (ReferenceEquals(set, previous))
+        {
+            // The source found nothing new (a poll that only compared file stamps, a seen version).
+            if (fireReload)
+            {
+                Log.NothingChanged(_logger, _source.Name, triggers);
+            }
+
+            return 0;
+        }
+
         var changedKeys = ChangedKeys(previous, set);
         lock (_gate)
         {

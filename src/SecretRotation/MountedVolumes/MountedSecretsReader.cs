@@ -30,12 +30,10 @@ internal sealed class MountedSecretsReader : ISecretSource
     private readonly string? _keyPrefix;
     private readonly long _maxFileSize;
     private readonly bool _trimTrailingNewline;
-    private readonly bool _optional;
     private readonly VolumeWatch? _watch;
     private readonly HashSet<string> _warned = new(StringComparer.Ordinal);
 
     private FileStamp[]? _lastStamps;
-    private bool _everRead;
 
     public MountedSecretsReader(MountedSecretsSource source)
     {
@@ -43,7 +41,6 @@ internal sealed class MountedSecretsReader : ISecretSource
         _keyPrefix = source.KeyPrefix;
         _maxFileSize = source.MaxFileSize;
         _trimTrailingNewline = source.TrimTrailingNewline;
-        _optional = source.Optional;
         Name = $"mounted:{_root}";
         _watch = source.UseFileWatcher ? new VolumeWatch(_root, recursive: true, Name) : null;
     }
@@ -58,17 +55,11 @@ internal sealed class MountedSecretsReader : ISecretSource
         if (!Directory.Exists(_root))
         {
             _watch?.Reset();
-            if (_optional && !_everRead)
-            {
-                return Task.FromResult(SecretSet.Empty);
-            }
-
             throw new DirectoryNotFoundException($"The secret directory '{_root}' does not exist (not mounted, or unmounted).");
         }
 
         _watch?.EnsureStarted(request.Logger);
         var set = ReadConsistent(request);
-        _everRead = true;
         return Task.FromResult(set);
     }
 

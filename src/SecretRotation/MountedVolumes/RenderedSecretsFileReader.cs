@@ -10,11 +10,9 @@ internal sealed class RenderedSecretsFileReader : ISecretSource
     private readonly RenderedSecretsFormat _format;
     private readonly string? _keyPrefix;
     private readonly long _maxFileSize;
-    private readonly bool _optional;
     private readonly VolumeWatch? _watch;
 
     private FileStamp? _lastStamp;
-    private bool _everRead;
 
     public RenderedSecretsFileReader(MountedSecretsFileSource source)
     {
@@ -25,7 +23,6 @@ internal sealed class RenderedSecretsFileReader : ISecretSource
             : string.Equals(Path.GetExtension(_path), ".json", StringComparison.OrdinalIgnoreCase) ? RenderedSecretsFormat.Json : RenderedSecretsFormat.KeyValue;
         _keyPrefix = source.KeyPrefix;
         _maxFileSize = source.MaxFileSize;
-        _optional = source.Optional;
         Name = $"file:{_path}";
 
         // The directory, not the file: renames into it and the kubelet's ..data swap happen there.
@@ -50,10 +47,6 @@ internal sealed class RenderedSecretsFileReader : ISecretSource
 
         if (!File.Exists(_path))
         {
-            if (_optional && !_everRead)
-            {
-                return Task.FromResult(SecretSet.Empty);
-            }
 
             throw new FileNotFoundException($"The rendered secrets file '{_path}' does not exist.");
         }
@@ -84,7 +77,6 @@ internal sealed class RenderedSecretsFileReader : ISecretSource
         }
 
         _lastStamp = stamp;
-        _everRead = true;
         return Task.FromResult(new SecretSet(entries));
     }
 

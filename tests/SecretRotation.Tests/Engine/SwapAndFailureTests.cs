@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Primitives;
@@ -294,6 +295,49 @@ public sealed class SwapAndFailureTests
 
         Assert.Equal(RefreshTriggers.RefreshBy, read.Request.Triggers);
         Assert.Equal(start + TimeSpan.FromMinutes(3), read.At);
+    }
+
+    [Fact]
+    public async Task ALoggerThatThrowsNeitherStopsTheLoopNorLeavesACallerWaiting()
+    {
+        var source = new ScriptedSecretSource();
+        source.ReturnAlways(ScriptedSecretSource.Set(("a", "1")));
+        using var harness = new EngineHarness(source, s => s.LoggerFactory = Microsoft.Extensions.Logging.LoggerFactory.Create(b => b.AddProvider(new ThrowingLoggerProvider())));
+
+        source.ReturnAlways(ScriptedSecretSource.Set(("a", "2")));
+        await CompletesWithoutHanging(harness.Refresher.RefreshAsync());
+        source.FailAlways();
+        await CompletesWithoutHanging(harness.Refresher.RefreshAsync());
+        source.ReturnAlways(ScriptedSecretSource.Set(("a", "3")));
+        await CompletesWithoutHanging(harness.Refresher.RefreshAsync());
+
+        Assert.Equal("3", harness.Configuration["a"]);
+
+        static async Task CompletesWithoutHanging(Task refresh)
+        {
+            var outcome = await Record.ExceptionAsync(() => refresh.WithTimeout("a refresh while the log sink throws"));
+            Assert.IsNotType<TimeoutException>(outcome);
+        }
+    }
+
+    private sealed class ThrowingLoggerProvider : Microsoft.Extensions.Logging.ILoggerProvider
+    {
+        public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) => new ThrowingLogger();
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class ThrowingLogger : Microsoft.Extensions.Logging.ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+            public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+                throw new InvalidOperationException("a broken log sink");
+        }
     }
 
     [Fact]
