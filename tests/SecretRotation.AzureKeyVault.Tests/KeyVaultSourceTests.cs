@@ -209,6 +209,23 @@ public sealed class KeyVaultSourceTests
     }
 
     [Fact]
+    public async Task ARefusedGetStopsTheRestOfTheFetchesAndIsTheErrorReported()
+    {
+        await using var harness = await KeyVaultHarness.StartAsync();
+        for (var i = 0; i < 100; i++)
+        {
+            harness.Emulator.SetSecret($"secret-{i:D3}", "v");
+        }
+
+        harness.Emulator.DenyPermission(KeyVaultSecretAccess.Get);
+
+        var exception = Assert.Throws<SecretSourceException>(() => harness.Build());
+
+        Assert.Contains("'Get'", exception.Message, StringComparison.Ordinal);
+        Assert.True(harness.Gets() < 100, $"all {harness.Gets()} GETs were sent after the first was refused");
+    }
+
+    [Fact]
     public async Task A429WithRetryAfterIsRetriedByTheSdk()
     {
         await using var harness = await KeyVaultHarness.StartAsync();

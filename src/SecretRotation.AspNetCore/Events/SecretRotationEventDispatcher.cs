@@ -16,8 +16,6 @@ internal sealed class SecretRotationEventDispatcher(IConfiguration configuration
 
     private readonly RecentEventIds _handled = new();
 
-    public ExpiryAlerts Alerts => alerts;
-
     public async Task<DispatchResult> DispatchAsync(IReadOnlyList<IncomingEvent> events, CancellationToken cancellationToken)
     {
         // Validate everything first: a malformed batch refreshes nothing.
@@ -108,6 +106,8 @@ internal sealed class SecretRotationEventDispatcher(IConfiguration configuration
         }
         catch (TimeoutException)
         {
+            // The refreshes go on and may still fail: observe that, so it is not an unobserved task exception.
+            _ = all.ContinueWith(static task => _ = task.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             EventsLog.RefreshFailed(logger, string.Join(", ", notices.Select(n => n.Store).Distinct()), "timed out");
             return DispatchResult.Failed("refresh timed out");
         }
@@ -138,6 +138,10 @@ internal sealed class SecretRotationEventDispatcher(IConfiguration configuration
         return DispatchResult.Done(handled);
     }
 
+    /// <summary>Tags only known event types by name: the type comes from the request, so anything else is "other".</summary>
     private static void Count(string type, string outcome) =>
-        Events.Add(1, new KeyValuePair<string, object?>("secretrotation.event_type", type), new KeyValuePair<string, object?>("secretrotation.outcome", outcome));
+        Events.Add(
+            1,
+            new KeyValuePair<string, object?>("secretrotation.event_type", type is KeyVaultEventTypes.SecretNewVersionCreated or KeyVaultEventTypes.SecretNearExpiry or KeyVaultEventTypes.SecretExpired ? type : "other"),
+            new KeyValuePair<string, object?>("secretrotation.outcome", outcome));
 }

@@ -47,9 +47,15 @@ internal sealed class FetchBatch : IDisposable
         {
             await Task.WhenAll(_fetches.Select(f => f.Fetch));
         }
-        catch
+        catch (OperationCanceledException)
         {
-            await _cancellation.CancelAsync();
+            // The fetches cancelled after a failure hide it: report the failure, not the cancellations.
+            var failure = _fetches.Select(f => f.Fetch.Exception?.InnerException).FirstOrDefault(e => e is not null and not OperationCanceledException);
+            if (failure is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+            }
+
             throw;
         }
 
@@ -64,7 +70,7 @@ internal sealed class FetchBatch : IDisposable
         {
             await Task.WhenAll(_fetches.Select(f => f.Fetch));
         }
-        catch (Exception exception) when (exception is OperationCanceledException or SecretSourceException)
+        catch (Exception exception) when (exception is not OutOfMemoryException)
         {
             // The list's failure is the one reported.
         }
@@ -87,6 +93,12 @@ internal sealed class FetchBatch : IDisposable
         try
         {
             return await _reader.FetchOneAsync(name, _logger, _cancellation.Token);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // One refused or throttled GET fails the read: stop asking for the rest (Key Vault throttles per vault).
+            await _cancellation.CancelAsync();
+            throw;
         }
         finally
         {
