@@ -11,7 +11,7 @@ internal static partial class VaultLog
     [LoggerMessage(201, LogLevel.Debug, "Renewed the Vault token ({Auth}); TTL now {TtlSeconds} s; at its max TTL: {AtMaxTtl}.")]
     public static partial void TokenRenewed(ILogger logger, string auth, double ttlSeconds, bool atMaxTtl);
 
-    [LoggerMessage(202, LogLevel.Warning, "Renewing the Vault token ({Auth}) failed; logging in again.")]
+    [LoggerMessage(202, LogLevel.Warning, "Renewing the Vault token ({Auth}) failed; logging in again if the method can, else using it until it expires.")]
     public static partial void TokenRenewalFailed(ILogger logger, Exception exception, string auth);
 
     [LoggerMessage(203, LogLevel.Debug, "Renewed lease of {Path}: {TtlSeconds} s more; renewal exhausted: {Exhausted}.")]

@@ -229,12 +229,34 @@ public sealed class VaultSourceTests
         harness.Build(o => o.UseKubernetesAuth("myapp", jwtPath: jwt).Map("secret/myapp/db", "Db"));
 
         harness.Emulator.WriteKv("secret/myapp/db", new Dictionary<string, object?>(DbV1) { ["password"] = "vault-pass-2" });
-        harness.Emulator.InjectFault(new VaultFault { PathPrefix = "secret/metadata/myapp/db", StatusCode = 403, Count = 1, Errors = ["1 error occurred:\n\t* permission denied\n\n"] });
+        harness.Emulator.InjectFault(new VaultFault { PathPrefix = "secret/data/myapp/db", StatusCode = 403, Count = 1, Errors = ["1 error occurred:\n\t* permission denied\n\n"] });
         await harness.AdvanceAsync(VaultHarness.Poll);
 
         Assert.Equal("vault-pass-2", harness.Configuration["Db:password"]);
         Assert.Equal(2, harness.Count("POST", "auth/kubernetes/login"));
         Assert.Equal(0, harness.Refresher.Status.ConsecutiveFailures);
+    }
+
+    [Fact]
+    public async Task ARefusedMetadataProbeNeitherLogsInAgainNorMintsNewCredentials()
+    {
+        await using var harness = await VaultHarness.StartAsync();
+        harness.Emulator.WriteKv("secret/myapp/db", DbV1);
+        harness.Emulator.AddDatabaseRole("app", TimeSpan.FromHours(1), TimeSpan.FromHours(24));
+        harness.Emulator.SetPolicy("no-metadata", "secret/data/myapp/*", "database/creds/app", "sys/internal/ui/mounts/*");
+        harness.Emulator.AddKubernetesRole("myapp", "jwt", TimeSpan.FromHours(1), TimeSpan.FromHours(24), ["no-metadata"]);
+        var jwt = harness.WriteFile("token", "jwt");
+        harness.Build(o => o.UseKubernetesAuth("myapp", jwtPath: jwt).Map("secret/myapp/db", "Db").Map("database/creds/app", "Creds"));
+        var user = harness.Configuration["Creds:username"];
+
+        harness.Emulator.WriteKv("secret/myapp/db", new Dictionary<string, object?>(DbV1) { ["password"] = "vault-pass-2" });
+        await harness.AdvanceAsync(VaultHarness.Poll);
+        await harness.AdvanceAsync(VaultHarness.Poll);
+
+        Assert.Equal("vault-pass-2", harness.Configuration["Db:password"]);
+        Assert.Equal(1, harness.Count("POST", "auth/kubernetes/login"));
+        Assert.Equal(1, harness.Count("GET", "database/creds/app"));
+        Assert.Equal(user, harness.Configuration["Creds:username"]);
     }
 
     [Fact]

@@ -254,6 +254,22 @@ public sealed class ReconcilerTests
     }
 
     [Fact]
+    public async Task TheDeletePolicyLeavesSecretsTheMirrorDidNotWrite()
+    {
+        await using var harness = await MirrorHarness.StartAsync();
+        harness.Options.DeletePolicy = DeletePolicy.Delete;
+        harness.KeyVault.SetSecret("kept", "k");
+        harness.Vault.WriteKv("secret/mirror/hand-written", new Dictionary<string, object?> { ["value"] = "someone else's" });
+        var reconciler = harness.CreateReconciler();
+
+        var result = await reconciler.ReconcileAllAsync(CancellationToken.None);
+
+        Assert.Equal(0, result.Removed);
+        Assert.Equal("someone else's", harness.MirroredValue("hand-written"));
+        Assert.Equal(0, harness.Vault.CountRequests("DELETE", "secret/data/mirror"));
+    }
+
+    [Fact]
     public async Task PrefixAndNamesLimitWhatIsMirrored()
     {
         await using var harness = await MirrorHarness.StartAsync();

@@ -54,8 +54,14 @@ internal sealed class VaultTokenManager(VaultAuthMethod auth, VaultHttpClient cl
 
     private async Task LogInAsync(ILogger logger, CancellationToken cancellationToken)
     {
+        var previous = _token?.Value;
         _token = await auth.GetTokenAsync(client, time, cancellationToken);
-        Generation++;
+        if (_token.Value != previous)
+        {
+            // Only a new token means new leases are needed (a token file rewritten with the same token is not one).
+            Generation++;
+        }
+
         _increment = _token.Ttl;
         _renewalExhausted = false;
         VaultLog.LoggedIn(logger, auth.Description, _token.Ttl?.TotalSeconds ?? 0, _token.Renewable);
@@ -78,9 +84,11 @@ internal sealed class VaultTokenManager(VaultAuthMethod auth, VaultHttpClient cl
                 Schedule();
                 return;
             }
-            catch (VaultApiException exception) when (auth.CanLogIn)
+            catch (VaultApiException exception)
             {
+                // A static token that cannot be renewed may still be valid: stop renewing it rather than fail every read.
                 VaultLog.TokenRenewalFailed(logger, exception, auth.Description);
+                _renewalExhausted = true;
             }
         }
 

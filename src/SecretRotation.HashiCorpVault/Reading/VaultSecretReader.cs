@@ -135,7 +135,7 @@ internal sealed class VaultSecretReader : ISecretSource
 
         try
         {
-            var mount = await WithTokenAsync(path, token => _client.GetMountAsync(path, token, cancellationToken), logger, cancellationToken);
+            var mount = await WithTokenAsync(path, token => _client.GetMountAsync(path, token, cancellationToken), logger, cancellationToken, logInAgainOnDenial: false);
             var data = mount.Data;
             var mountPath = data is { } d && d.TryGetProperty("path", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString()! : string.Empty;
             var type = data is { } t && t.TryGetProperty("type", out var ty) && ty.ValueKind == JsonValueKind.String ? ty.GetString() : null;
@@ -169,7 +169,7 @@ internal sealed class VaultSecretReader : ISecretSource
     {
         try
         {
-            var metadata = await WithTokenAsync(state.MetadataPath!, token => _client.ReadAsync(state.MetadataPath!, token, cancellationToken), logger, cancellationToken);
+            var metadata = await WithTokenAsync(state.MetadataPath!, token => _client.ReadAsync(state.MetadataPath!, token, cancellationToken), logger, cancellationToken, logInAgainOnDenial: false);
             var current = metadata.Data is { } d && d.TryGetProperty("current_version", out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt64() : (long?)null;
             return current == state.Version ? state : await ReadKv2Async(mapping, state, logger, cancellationToken);
         }
@@ -271,14 +271,18 @@ internal sealed class VaultSecretReader : ISecretSource
     }
 
     /// <summary>Runs a call with the current token; on a 403, logs in again once (when the method can) and retries.</summary>
-    private async Task<VaultResponse> WithTokenAsync(string path, Func<string, Task<VaultResponse>> call, ILogger logger, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Probes that a policy may legitimately refuse (mount detection, KV v2 metadata) pass <paramref name="logInAgainOnDenial"/>
+    /// false: a new login would re-read every lease and mint new credentials for nothing.
+    /// </remarks>
+    private async Task<VaultResponse> WithTokenAsync(string path, Func<string, Task<VaultResponse>> call, ILogger logger, CancellationToken cancellationToken, bool logInAgainOnDenial = true)
     {
         var token = await _tokens.GetTokenAsync(logger, cancellationToken);
         try
         {
             return await call(token);
         }
-        catch (VaultApiException exception) when (exception.IsPermissionDenied)
+        catch (VaultApiException exception) when (exception.IsPermissionDenied && logInAgainOnDenial)
         {
             VaultLog.PermissionDeniedRetrying(logger, path);
             if (!await _tokens.TryLogInAgainAsync(logger, cancellationToken))

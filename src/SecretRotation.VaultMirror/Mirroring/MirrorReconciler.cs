@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Azure;
 using Azure.Security.KeyVault.Secrets;
 using Microsoft.Extensions.Logging;
+using SecretRotation.Shared;
 using SecretRotation.VaultMirror.Configuration;
 
 namespace SecretRotation.VaultMirror.Mirroring;
@@ -196,6 +197,11 @@ internal sealed class MirrorReconciler(
         {
             return await HandleInactiveAsync(name, "deleted", state, cancellationToken);
         }
+        catch (RequestFailedException exception) when (exception.Status == 403 && KeyVaultErrorBody.InnerErrorCode(exception) == "SecretDisabled")
+        {
+            // Key Vault refuses to read a disabled secret: that is the disabled policy's case, not a failure to retry.
+            return await HandleInactiveAsync(name, "disabled", state, cancellationToken);
+        }
 
         var properties = secret.Properties;
         if (!IsActive(properties, out var inactiveState))
@@ -272,6 +278,17 @@ internal sealed class MirrorReconciler(
         state ??= await vault.ReadStateAsync(name, cancellationToken);
         if (!state.Exists || state.CurrentDeleted)
         {
+            return MirrorOutcome.Skipped;
+        }
+
+        // Only what the mirror wrote is the mirror's to delete: other secrets under the prefix are left alone.
+        if (!state.CustomMetadata.TryGetValue(VaultSecretState.MirroredByKey, out var writer) || writer != VaultSecretState.MirroredByValue)
+        {
+            if (_warned.Add(name))
+            {
+                MirrorLog.InactiveKept(logger, name, $"{inactiveState}, and not written by the mirror", path);
+            }
+
             return MirrorOutcome.Skipped;
         }
 
