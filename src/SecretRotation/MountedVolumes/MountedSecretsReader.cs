@@ -119,7 +119,7 @@ internal sealed class MountedSecretsReader : ISecretSource
         }
 
         var files = new List<SecretFileEntry>();
-        Collect(request.Logger, rootReal, readFrom, relativeKey: null, depth: 0, files);
+        Collect(request.Logger, rootReal, readFrom, readFrom, relativeKey: null, depth: 0, files);
         files.Sort(static (a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
 
         var stamps = files.Select(static f => f.Stamp).ToArray();
@@ -149,7 +149,7 @@ internal sealed class MountedSecretsReader : ISecretSource
         return new SecretSet(entries);
     }
 
-    private void Collect(ILogger logger, string rootReal, string directory, string? relativeKey, int depth, List<SecretFileEntry> files)
+    private void Collect(ILogger logger, string rootReal, string readFrom, string directory, string? relativeKey, int depth, List<SecretFileEntry> files)
     {
         foreach (var entry in new DirectoryInfo(directory).EnumerateFileSystemInfos("*", ListOneLevel))
         {
@@ -161,7 +161,10 @@ internal sealed class MountedSecretsReader : ISecretSource
             var key = relativeKey is null
                 ? ConfigurationKeys.FromSegment(entry.Name)
                 : ConfigurationPath.Combine(relativeKey, ConfigurationKeys.FromSegment(entry.Name));
-            var relativePath = Path.GetRelativePath(rootReal, entry.FullName);
+            // Shown and warned about as the user sees it ("password", not "..2026_…/password"), so a warning is not
+            // repeated after every swap; the stamp keeps the data directory so a poll notices the swap.
+            var relativePath = Path.GetRelativePath(readFrom, entry.FullName);
+            var stampPath = Path.GetRelativePath(rootReal, entry.FullName);
             FileSystemInfo target = entry;
             if ((entry.Attributes & FileAttributes.ReparsePoint) != 0)
             {
@@ -186,11 +189,11 @@ internal sealed class MountedSecretsReader : ISecretSource
                     throw new IOException($"'{_root}' nests directories deeper than {MaxDepth} levels.");
                 }
 
-                Collect(logger, rootReal, subdirectory.FullName, key, depth + 1, files);
+                Collect(logger, rootReal, readFrom, subdirectory.FullName, key, depth + 1, files);
             }
             else if (target is FileInfo file)
             {
-                files.Add(new SecretFileEntry(key, relativePath, file.FullName, new FileStamp(relativePath, file.Length, file.LastWriteTimeUtc.Ticks)));
+                files.Add(new SecretFileEntry(key, relativePath, file.FullName, new FileStamp(stampPath, file.Length, file.LastWriteTimeUtc.Ticks)));
             }
         }
     }
