@@ -71,8 +71,8 @@ public sealed class HashiCorpVaultOptions : SecretConfigurationSource
     public IList<string> AllowedRedirectHosts { get; } = [];
 
     /// <summary>The largest Vault response body read; a larger answer fails that read (the last good data is kept).</summary>
-    /// <value>Default 4 MiB (4,194,304 bytes), far above any secret Vault stores (its default request limit is 32 MiB, but KV
-    /// entries are typically well below 1 MiB).</value>
+    /// <value>Default 4 MiB (4,194,304 bytes), above what one KV entry can hold (integrated storage's <c>max_entry_size</c>
+    /// defaults to 1 MiB).</value>
     public long MaxResponseBytes { get; set; } = VaultHttpClient.DefaultMaxResponseBytes;
 
     /// <summary>Reads <paramref name="path"/> (e.g. <c>secret/myapp/db</c>) into <paramref name="section"/> (e.g. <c>Db</c>).</summary>

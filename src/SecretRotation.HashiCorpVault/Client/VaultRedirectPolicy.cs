@@ -87,7 +87,7 @@ internal sealed class VaultRedirectPolicy
         var sameServer = string.Equals(target.Scheme, _address.Scheme, StringComparison.OrdinalIgnoreCase)
             && string.Equals(target.IdnHost, _address.IdnHost, StringComparison.OrdinalIgnoreCase)
             && target.Port == _address.Port;
-        if (sameServer || _allowedHosts.Contains(target.IdnHost.TrimEnd('.')))
+        if (sameServer || _allowedHosts.Contains(target.IdnHost.Trim('[', ']').TrimEnd('.')))
         {
             return null;
         }

@@ -80,6 +80,34 @@ public sealed class VaultClientRedirectPolicyTests
         handler.Dispose();
     }
 
+    [Theory]
+    [InlineData("https://vault-1.example:8200")]
+    [InlineData("vault-1.example:8200")]
+    [InlineData("vault-1.example/v1")]
+    public void AnAllowedRedirectHostThatIsNotAHostNameIsRejectedAtStartUp(string entry)
+    {
+        var options = new HashiCorpVaultOptions { Address = new Uri("https://vault.example:8200") };
+        options.AllowedRedirectHosts.Add(entry);
+        options.UseToken(Token).Map("secret/app", "App", VaultSecretKind.KvV1);
+
+        var error = Assert.Throws<ArgumentException>(() => new Microsoft.Extensions.Configuration.ConfigurationBuilder().Add(options).Build());
+
+        Assert.Contains("AllowedRedirectHosts", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AListedIpv6HostIsMatchedWithoutItsBrackets()
+    {
+        var handler = new ScriptedHandler((request, _) => request.RequestUri!.Host == "vault.example"
+            ? Redirect(HttpStatusCode.TemporaryRedirect, "https://[::1]:8200/v1/secret/app")
+            : Json("""{"data":{"password":"p"}}"""));
+        using var client = new VaultHttpClient(new Uri("https://vault.example:8200"), null, handler, disposeHandler: true, ["[::1]"]);
+
+        var response = await client.ReadAsync("secret/app", Token, CancellationToken.None);
+
+        Assert.Equal("p", response.Data!.Value.GetProperty("password").GetString());
+    }
+
     private static HttpResponseMessage Redirect(HttpStatusCode status, string location)
     {
         var response = new HttpResponseMessage(status);
