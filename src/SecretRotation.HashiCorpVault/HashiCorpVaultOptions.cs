@@ -1,4 +1,3 @@
-using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using SecretRotation.HashiCorpVault.Auth;
 using SecretRotation.HashiCorpVault.Client;
@@ -38,17 +37,43 @@ public sealed class HashiCorpVaultOptions : SecretConfigurationSource
     /// <summary>The paths to read and their sections. <see cref="Map"/> adds to it.</summary>
     public IList<VaultSecretMapping> Mappings { get; } = [];
 
-    /// <summary>A PEM file of CA certificates to trust for Vault's TLS certificate (instead of the system store).</summary>
+    /// <summary>
+    /// A PEM file of CA certificates to trust for Vault's TLS certificate instead of the system store. Its self-signed
+    /// certificates are the only trust anchors; intermediates the server presents (or that the file also holds) complete the
+    /// chain. The server's certificate must be valid for server authentication and match the host name.
+    /// </summary>
     public string? CaCertificateFile { get; set; }
 
-    /// <summary>CA certificates to trust for Vault's TLS certificate (instead of the system store).</summary>
+    /// <summary>CA certificates to trust for Vault's TLS certificate instead of the system store (as <see cref="CaCertificateFile"/>).</summary>
     public X509Certificate2Collection? CaCertificates { get; set; }
 
     /// <summary>A client certificate for TLS (Vault's cert auth or mutual TLS).</summary>
     public X509Certificate2? ClientCertificate { get; set; }
 
-    /// <summary>The HTTP handler to use instead of one built from the TLS settings (a proxy, tests). The source disposes it.</summary>
+    /// <summary>
+    /// The HTTP handler to use instead of one built from the TLS settings (a proxy, tests). The source disposes it, and turns
+    /// off its automatic redirects (a <see cref="SocketsHttpHandler"/> or <see cref="HttpClientHandler"/>, also inside
+    /// delegating handlers) so that only the redirects <see cref="AllowedRedirectHosts"/> allows are followed.
+    /// </summary>
     public HttpMessageHandler? HttpMessageHandler { get; set; }
+
+    /// <summary>
+    /// Hosts besides <see cref="Address"/>'s that Vault may redirect to, such as the nodes of an HA cluster whose standbys
+    /// answer 307 to the active node: names or IP addresses (<c>vault-1.vault-internal</c>), any port.
+    /// </summary>
+    /// <remarks>
+    /// Every request carries the token or a login body (the service-account JWT, an AppRole secret id). At most one 307 or
+    /// 308 is followed per request, only to <see cref="Address"/>'s own scheme, host and port or to a host listed here, and
+    /// never from https to http; any other redirect fails the request with an error naming the refused host, and nothing is
+    /// sent there.
+    /// </remarks>
+    /// <value>Default empty: redirects are followed only within <see cref="Address"/>'s scheme, host and port.</value>
+    public IList<string> AllowedRedirectHosts { get; } = [];
+
+    /// <summary>The largest Vault response body read; a larger answer fails that read (the last good data is kept).</summary>
+    /// <value>Default 4 MiB (4,194,304 bytes), above what one KV entry can hold (integrated storage's <c>max_entry_size</c>
+    /// defaults to 1 MiB).</value>
+    public long MaxResponseBytes { get; set; } = VaultHttpClient.DefaultMaxResponseBytes;
 
     /// <summary>Reads <paramref name="path"/> (e.g. <c>secret/myapp/db</c>) into <paramref name="section"/> (e.g. <c>Db</c>).</summary>
     public HashiCorpVaultOptions Map(string path, string section, VaultSecretKind kind = VaultSecretKind.Auto)
@@ -114,7 +139,13 @@ public sealed class HashiCorpVaultOptions : SecretConfigurationSource
 
         var auth = _auth ?? FromEnvironment()
             ?? throw new ArgumentException("No Vault authentication: call UseToken, UseTokenFile, UseKubernetesAuth or UseAppRole, or set VAULT_TOKEN.");
-        var client = new VaultHttpClient(Address, Namespace, HttpMessageHandler ?? CreateHandler(), disposeHandler: true);
+        if (MaxResponseBytes < 1 || MaxResponseBytes > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxResponseBytes), MaxResponseBytes, $"HashiCorpVaultOptions.MaxResponseBytes must be between 1 and {Array.MaxLength}.");
+        }
+
+        var redirectHosts = AllowedRedirectHosts.Select(VaultRedirectPolicy.NormalizeHost).ToArray();
+        var client = new VaultHttpClient(Address, Namespace, HttpMessageHandler ?? CreateHandler(), disposeHandler: true, redirectHosts, MaxResponseBytes);
         return new VaultSecretReader(client, new VaultTokenManager(auth, client, TimeProvider), Mappings.ToArray(), TimeProvider, Address);
     }
 
@@ -126,7 +157,6 @@ public sealed class HashiCorpVaultOptions : SecretConfigurationSource
 
     private SocketsHttpHandler CreateHandler()
     {
-        var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
         var trusted = new X509Certificate2Collection();
         if (CaCertificates is not null)
         {
@@ -138,31 +168,6 @@ public sealed class HashiCorpVaultOptions : SecretConfigurationSource
             trusted.ImportFromPemFile(CaCertificateFile);
         }
 
-        if (trusted.Count > 0)
-        {
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-                certificate is not null && ChainsTo(new X509Certificate2(certificate), trusted, errors);
-        }
-
-        if (ClientCertificate is not null)
-        {
-            handler.SslOptions.ClientCertificates = [ClientCertificate];
-        }
-
-        return handler;
-    }
-
-    private static bool ChainsTo(X509Certificate2 certificate, X509Certificate2Collection trusted, SslPolicyErrors errors)
-    {
-        if ((errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
-        {
-            return false;
-        }
-
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(trusted);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        return chain.Build(certificate);
+        return VaultHttpHandlerFactory.Create(trusted, ClientCertificate);
     }
 }

@@ -23,7 +23,7 @@ internal static class MirrorOnce
 
         using var loggerFactory = LoggerFactory.Create(logging => logging.AddProvider(new StandardErrorLoggerProvider(context.Error, LogLevel.Warning)));
         await using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        using var client = new VaultHttpClient(options.VaultAddress!, options.VaultNamespace, context.CreateVaultHandler?.Invoke() ?? new SocketsHttpHandler(), disposeHandler: true);
+        using var client = new VaultHttpClient(options.VaultAddress!, options.VaultNamespace, context.CreateVaultHandler?.Invoke() ?? VaultHttpHandlerFactory.Create(), disposeHandler: true);
         var auth = options.Auth.Method == VaultAuthKind.Token
             ? new StaticTokenAuth(options.Auth.Token!, "--token-file or VAULT_TOKEN")
             : VaultAuthFactory.Create(options.Auth);

@@ -70,7 +70,7 @@ internal static class RotateCommand
                 var address = VaultArguments.ResolveAddress(target.VaultAddress, context);
                 var token = await VaultArguments.ReadTokenAsync(target.TokenFile, context, cancellationToken);
                 var value = await NewValueAsync(useStdin, parseResult.GetValue(length), parseResult.GetValue(alphabet)!, context, cancellationToken);
-                using var client = new VaultHttpClient(address, VaultArguments.Namespace(context), context.CreateVaultHandler?.Invoke() ?? new SocketsHttpHandler(), disposeHandler: true);
+                using var client = new VaultHttpClient(address, VaultArguments.Namespace(context), context.CreateVaultHandler?.Invoke() ?? VaultHttpHandlerFactory.Create(), disposeHandler: true);
                 result = await new VaultKvRotator(client, token, address).RotateAsync(target.Path!, target.Field!, value, cancellationToken);
             }
 

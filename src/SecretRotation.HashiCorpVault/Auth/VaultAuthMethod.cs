@@ -31,11 +31,7 @@ internal abstract class VaultAuthMethod
             var renewable = false;
             if (data is { } d)
             {
-                if (d.TryGetProperty("ttl", out var t) && t.ValueKind == System.Text.Json.JsonValueKind.Number)
-                {
-                    ttl = t.GetInt64();
-                }
-
+                ttl = VaultDuration.ReadSeconds(d, "ttl");
                 renewable = d.TryGetProperty("renewable", out var r) && r.ValueKind == System.Text.Json.JsonValueKind.True;
             }
 

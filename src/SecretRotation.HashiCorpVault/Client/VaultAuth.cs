@@ -9,7 +9,7 @@ internal sealed class VaultAuth
 
     public string? Accessor { get; init; }
 
-    /// <summary>Seconds the token lives from now; 0 for a token that never expires (root).</summary>
+    /// <summary>Seconds the token lives from now, at most <see cref="VaultDuration.MaxSeconds"/>; 0 for a token that never expires (root).</summary>
     public long LeaseDuration { get; init; }
 
     public bool Renewable { get; init; }
@@ -23,7 +23,7 @@ internal sealed class VaultAuth
             ? token.GetString()!
             : throw new VaultProtocolException("The auth block has no client_token."),
         Accessor = auth.TryGetProperty("accessor", out var accessor) && accessor.ValueKind == JsonValueKind.String ? accessor.GetString() : null,
-        LeaseDuration = auth.TryGetProperty("lease_duration", out var duration) && duration.ValueKind == JsonValueKind.Number ? duration.GetInt64() : 0,
+        LeaseDuration = VaultDuration.ReadSeconds(auth, "lease_duration"),
         Renewable = auth.TryGetProperty("renewable", out var renewable) && renewable.ValueKind == JsonValueKind.True,
     };
 }

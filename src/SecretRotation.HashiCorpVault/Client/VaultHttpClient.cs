@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -11,19 +12,45 @@ namespace SecretRotation.HashiCorpVault.Client;
 /// </summary>
 internal sealed class VaultHttpClient : IDisposable
 {
+    /// <summary>The default cap on a response body: 4 MiB, far above any Vault answer this client reads.</summary>
+    public const long DefaultMaxResponseBytes = 4 * 1024 * 1024;
+
     private static readonly HttpMethod List = new("LIST");
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
 
     private readonly HttpClient _http;
+    private readonly Uri _baseAddress;
     private readonly string? _namespace;
+    private readonly VaultRedirectPolicy _redirects;
+    private readonly long _maxResponseBytes;
 
-    public VaultHttpClient(Uri address, string? vaultNamespace, HttpMessageHandler handler, bool disposeHandler)
+    /// <param name="address">The Vault server.</param>
+    /// <param name="vaultNamespace">The Vault Enterprise namespace, or <see langword="null"/>.</param>
+    /// <param name="handler">The handler; its automatic redirects are turned off (see <see cref="VaultRedirectPolicy"/>).</param>
+    /// <param name="disposeHandler">Whether disposing this client disposes <paramref name="handler"/>.</param>
+    /// <param name="allowedRedirectHosts">Hosts besides <paramref name="address"/>'s a 307/308 may lead to (HA standbys to the active node).</param>
+    /// <param name="maxResponseBytes">The largest response body read; a larger one fails the request.</param>
+    public VaultHttpClient(
+        Uri address,
+        string? vaultNamespace,
+        HttpMessageHandler handler,
+        bool disposeHandler,
+        IEnumerable<string>? allowedRedirectHosts = null,
+        long maxResponseBytes = DefaultMaxResponseBytes)
     {
+        ArgumentNullException.ThrowIfNull(address);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxResponseBytes, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxResponseBytes, Array.MaxLength);
+        VaultHttpHandlerFactory.DisableAutoRedirect(handler);
+        _baseAddress = new Uri(address.AbsoluteUri.TrimEnd('/') + "/v1/");
         _http = new HttpClient(handler, disposeHandler)
         {
-            BaseAddress = new Uri(address.AbsoluteUri.TrimEnd('/') + "/v1/"),
-            Timeout = TimeSpan.FromSeconds(30),
+            // The whole exchange, body included, is bounded below; HttpClient's own timeout would stop at the headers.
+            Timeout = Timeout.InfiniteTimeSpan,
         };
         _namespace = string.IsNullOrWhiteSpace(vaultNamespace) ? null : vaultNamespace.Trim('/') + "/";
+        _redirects = new VaultRedirectPolicy(address, allowedRedirectHosts ?? []);
+        _maxResponseBytes = maxResponseBytes;
     }
 
     /// <summary>GET a secret path (KV v1, KV v2 <c>data/</c>, a dynamic secrets engine).</summary>
@@ -78,7 +105,34 @@ internal sealed class VaultHttpClient : IDisposable
 
     private async Task<VaultResponse> SendAsync(HttpMethod method, string path, object? body, string? token, CancellationToken cancellationToken, bool acceptNotFoundWithData = false)
     {
-        using var request = new HttpRequestMessage(method, path.TrimStart('/'));
+        var json = body is null ? null : JsonSerializer.Serialize(body);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(RequestTimeout);
+        try
+        {
+            var target = new Uri(_baseAddress, path.TrimStart('/'));
+            for (var redirects = 0; ; redirects++)
+            {
+                using var response = await SendOnceAsync(method, target, json, token, timeout.Token);
+                if (VaultRedirectPolicy.IsRedirect(response.StatusCode))
+                {
+                    // Throws unless this one redirect may carry the token and the body; nothing has been sent there yet.
+                    target = _redirects.Follow(response, target, method, path, redirects);
+                    continue;
+                }
+
+                return await ReadResponseAsync(response, method, path, acceptNotFoundWithData, timeout.Token);
+            }
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"Vault did not answer {method} {path} within {RequestTimeout.TotalSeconds} s.");
+        }
+    }
+
+    private Task<HttpResponseMessage> SendOnceAsync(HttpMethod method, Uri target, string? json, string? token, CancellationToken cancellationToken)
+    {
+        var request = new HttpRequestMessage(method, target);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         request.Headers.Add("X-Vault-Request", "true");
         if (token is not null)
@@ -91,13 +145,26 @@ internal sealed class VaultHttpClient : IDisposable
             request.Headers.Add("X-Vault-Namespace", _namespace);
         }
 
-        if (body is not null)
+        if (json is not null)
         {
-            request.Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
         }
 
-        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
-        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        return SendAndDisposeAsync(request, cancellationToken);
+    }
+
+    private async Task<HttpResponseMessage> SendAndDisposeAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using (request)
+        {
+            // Headers only: the body is read below, within the cap.
+            return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        }
+    }
+
+    private async Task<VaultResponse> ReadResponseAsync(HttpResponseMessage response, HttpMethod method, string path, bool acceptNotFoundWithData, CancellationToken cancellationToken)
+    {
+        var bytes = await ReadBoundedAsync(response, method, path, cancellationToken);
         if (response.IsSuccessStatusCode)
         {
             return response.StatusCode == HttpStatusCode.NoContent || bytes.Length == 0 ? new VaultResponse() : ParseEnvelope(bytes, method, path);
@@ -112,6 +179,45 @@ internal sealed class VaultHttpClient : IDisposable
 
         throw new VaultApiException(method, path, response.StatusCode, errors, response.Headers.RetryAfter?.Delta);
     }
+
+    /// <summary>
+    /// The body, read as a stream and stopped past <see cref="_maxResponseBytes"/> (Content-Length is checked first, but a
+    /// chunked or lying answer is bounded by what is actually read).
+    /// </summary>
+    private async Task<byte[]> ReadBoundedAsync(HttpResponseMessage response, HttpMethod method, string path, CancellationToken cancellationToken)
+    {
+        if (response.Content.Headers.ContentLength is { } declared && declared > _maxResponseBytes)
+        {
+            throw TooLarge(response, method, path);
+        }
+
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        using var body = new MemoryStream((int)Math.Min(response.Content.Headers.ContentLength ?? 16 * 1024, _maxResponseBytes));
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            int read;
+            while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                if (body.Length + read > _maxResponseBytes)
+                {
+                    throw TooLarge(response, method, path);
+                }
+
+                body.Write(buffer, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        return body.ToArray();
+    }
+
+    private VaultProtocolException TooLarge(HttpResponseMessage response, HttpMethod method, string path) =>
+        new($"Vault's answer ({(int)response.StatusCode}) to {method} {path} is larger than the {_maxResponseBytes}-byte limit "
+            + "(HashiCorpVaultOptions.MaxResponseBytes); it was not read.");
 
     private static VaultResponse ParseEnvelope(byte[] bytes, HttpMethod method, string path)
     {

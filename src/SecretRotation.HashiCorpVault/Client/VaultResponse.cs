@@ -9,7 +9,7 @@ internal sealed class VaultResponse
 
     public bool Renewable { get; init; }
 
-    /// <summary>Seconds; for KV v1 the data's <c>ttl</c>, for dynamic secrets the lease's duration.</summary>
+    /// <summary>Seconds, at most <see cref="VaultDuration.MaxSeconds"/>; for KV v1 the data's <c>ttl</c>, for dynamic secrets the lease's duration.</summary>
     public long LeaseDuration { get; init; }
 
     /// <summary>The <c>data</c> object, or <see langword="null"/>.</summary>
@@ -25,7 +25,7 @@ internal sealed class VaultResponse
         {
             LeaseId = root.TryGetProperty("lease_id", out var leaseId) && leaseId.ValueKind == JsonValueKind.String ? leaseId.GetString()! : string.Empty,
             Renewable = root.TryGetProperty("renewable", out var renewable) && renewable.ValueKind == JsonValueKind.True,
-            LeaseDuration = root.TryGetProperty("lease_duration", out var duration) && duration.ValueKind == JsonValueKind.Number ? duration.GetInt64() : 0,
+            LeaseDuration = VaultDuration.ReadSeconds(root, "lease_duration"),
             Data = root.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object ? data.Clone() : null,
             Auth = root.TryGetProperty("auth", out var auth) && auth.ValueKind == JsonValueKind.Object ? VaultAuth.Parse(auth) : null,
             Warnings = root.TryGetProperty("warnings", out var warnings) && warnings.ValueKind == JsonValueKind.Array

@@ -96,7 +96,7 @@ internal static class MirrorApplication
             var options = sp.GetRequiredService<MirrorOptions>();
             var handler = sp.GetService<VaultHandlerOverride>();
             return handler is null
-                ? new VaultHttpClient(options.VaultAddress!, options.VaultNamespace, new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }, disposeHandler: true)
+                ? new VaultHttpClient(options.VaultAddress!, options.VaultNamespace, VaultHttpHandlerFactory.Create(), disposeHandler: true)
                 : new VaultHttpClient(options.VaultAddress!, options.VaultNamespace, handler.Handler, disposeHandler: false);
         });
         services.AddSingleton(sp => new VaultTokenManager(
