@@ -90,7 +90,17 @@ internal static partial class LinuxNativeMethods
     {
         Span<byte> buffer = stackalloc byte[StatxBufferSize];
         buffer.Clear();
-        if (Statx(directory, path, flags, TypeMask, ref MemoryMarshal.GetReference(buffer)) != 0)
+        int result;
+        try
+        {
+            result = Statx(directory, path, flags, TypeMask, ref MemoryMarshal.GetReference(buffer));
+        }
+        catch (EntryPointNotFoundException exception)
+        {
+            throw new PlatformNotSupportedException("Reading mounted secrets needs statx from the C library (glibc 2.28 or later, musl 1.2.5 or later).", exception);
+        }
+
+        if (result != 0)
         {
             errno = Marshal.GetLastPInvokeError();
             return null;
