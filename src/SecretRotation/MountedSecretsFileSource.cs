@@ -30,8 +30,13 @@ public sealed class MountedSecretsFileSource : SecretConfigurationSource
     public bool UseFileWatcher { get; set; } = true;
 
     /// <summary>A file larger than this fails the read (the last good data is kept).</summary>
-    /// <value>Default 1 MiB.</value>
-    public long MaxFileSize { get; set; } = MountedSecretsSource.DefaultMaxFileSize;
+    /// <value>Default 1 MiB; from 1 byte to <see cref="MountedSecretsSource.MaxFileSizeLimit"/> (256 MiB).</value>
+    /// <exception cref="ArgumentOutOfRangeException">The value is below 1 or above <see cref="MountedSecretsSource.MaxFileSizeLimit"/>.</exception>
+    public long MaxFileSize
+    {
+        get;
+        set => field = MountedSecretsSource.ValidateMaxFileSize(value, nameof(MaxFileSize));
+    } = MountedSecretsSource.DefaultMaxFileSize;
 
     /// <inheritdoc />
     protected override ISecretSource CreateSecretSource()
@@ -39,11 +44,6 @@ public sealed class MountedSecretsFileSource : SecretConfigurationSource
         if (string.IsNullOrWhiteSpace(Path))
         {
             throw new ArgumentException("MountedSecretsFileSource.Path must name the rendered secrets file.", nameof(Path));
-        }
-
-        if (MaxFileSize <= 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(MaxFileSize), MaxFileSize, "MaxFileSize must be positive.");
         }
 
         if (!Enum.IsDefined(Format))

@@ -11,6 +11,9 @@ public sealed class MountedSecretsSource : SecretConfigurationSource
     /// <summary>The default size cap: 1 MiB, the Kubernetes Secret limit.</summary>
     public const long DefaultMaxFileSize = 1024 * 1024;
 
+    /// <summary>The largest <see cref="MaxFileSize"/> accepted: 256 MiB (a file is read whole into memory).</summary>
+    public const long MaxFileSizeLimit = 256L * 1024 * 1024;
+
     /// <summary>Creates a source with a 10-second polling fallback.</summary>
     public MountedSecretsSource()
     {
@@ -33,8 +36,13 @@ public sealed class MountedSecretsSource : SecretConfigurationSource
     public bool UseFileWatcher { get; set; } = true;
 
     /// <summary>Files larger than this are skipped with a warning.</summary>
-    /// <value>Default <see cref="DefaultMaxFileSize"/> (1 MiB).</value>
-    public long MaxFileSize { get; set; } = DefaultMaxFileSize;
+    /// <value>Default <see cref="DefaultMaxFileSize"/> (1 MiB); from 1 byte to <see cref="MaxFileSizeLimit"/> (256 MiB).</value>
+    /// <exception cref="ArgumentOutOfRangeException">The value is below 1 or above <see cref="MaxFileSizeLimit"/>.</exception>
+    public long MaxFileSize
+    {
+        get;
+        set => field = ValidateMaxFileSize(value, nameof(MaxFileSize));
+    } = DefaultMaxFileSize;
 
     /// <summary>Whether to trim one trailing <c>\n</c> (or <c>\r\n</c>), as files written with <c>echo</c> carry one.</summary>
     /// <value>Default <see langword="true"/>.</value>
@@ -48,11 +56,12 @@ public sealed class MountedSecretsSource : SecretConfigurationSource
             throw new ArgumentException("MountedSecretsSource.Path must name the secret directory.", nameof(Path));
         }
 
-        if (MaxFileSize <= 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(MaxFileSize), MaxFileSize, "MaxFileSize must be positive.");
-        }
-
         return new MountedSecretsReader(this);
     }
+
+    /// <summary>Checks a <c>MaxFileSize</c> (of this source or <see cref="MountedSecretsFileSource"/>) where it is set.</summary>
+    internal static long ValidateMaxFileSize(long value, string propertyName) =>
+        value is >= 1 and <= MaxFileSizeLimit
+            ? value
+            : throw new ArgumentOutOfRangeException(propertyName, value, $"MaxFileSize must be between 1 and {MaxFileSizeLimit} bytes (256 MiB).");
 }

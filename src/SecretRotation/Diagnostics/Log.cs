@@ -40,4 +40,7 @@ internal static partial class Log
 
     [LoggerMessage(23, LogLevel.Warning, "The file watcher of {Source} reported an error; a full read follows.")]
     public static partial void WatcherError(ILogger logger, Exception exception, string source);
+
+    [LoggerMessage(24, LogLevel.Warning, "Skipping '{Path}' in {Source}: it is a {Kind}, not a regular file; only regular files are read.")]
+    public static partial void NotARegularFile(ILogger logger, string path, string source, MountedVolumes.FileKind kind);
 }

@@ -131,7 +131,14 @@ internal sealed class MountedSecretsReader : ISecretSource
         var entries = new Dictionary<string, SecretEntry>(files.Count, StringComparer.OrdinalIgnoreCase);
         foreach (var file in files)
         {
-            var bytes = SecretFile.ReadCapped(file.RealPath, _maxFileSize);
+            using var handle = RegularFile.OpenInside(file.RealPath, rootReal, out var kind);
+            if (handle is null)
+            {
+                WarnOnce(file.RelativePath, () => Log.NotARegularFile(request.Logger, file.RelativePath, Name, kind));
+                continue;
+            }
+
+            var bytes = SecretFile.ReadCapped(handle, _maxFileSize);
             if (bytes is null)
             {
                 WarnOnce(file.RelativePath, () => Log.FileTooLarge(request.Logger, file.RelativePath, Name, file.Stamp.Length, _maxFileSize));

@@ -52,7 +52,8 @@ internal sealed class RenderedSecretsFileReader : ISecretSource
         }
 
         var real = PathResolver.GetRealPath(_path);
-        if (!PathResolver.IsWithin(real, PathResolver.GetRealPath(_directory)))
+        var directoryReal = PathResolver.GetRealPath(_directory);
+        if (!PathResolver.IsWithin(real, directoryReal))
         {
             throw new IOException($"'{_path}' is a link that resolves outside its directory.");
         }
@@ -64,7 +65,9 @@ internal sealed class RenderedSecretsFileReader : ISecretSource
             return Task.FromResult(request.Previous);
         }
 
-        var bytes = SecretFile.ReadCapped(real, _maxFileSize)
+        using var handle = RegularFile.OpenInside(real, directoryReal, out var kind)
+            ?? throw new IOException($"'{_path}' is not a regular file (it is a {kind}); only regular files are read.");
+        var bytes = SecretFile.ReadCapped(handle, _maxFileSize)
             ?? throw new IOException($"'{_path}' is larger than the {_maxFileSize}-byte limit.");
         var pairs = _format == RenderedSecretsFormat.Json
             ? JsonSecretsParser.Parse(bytes, _path)

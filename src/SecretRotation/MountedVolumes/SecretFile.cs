@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Win32.SafeHandles;
 
 namespace SecretRotation.MountedVolumes;
 
@@ -6,28 +7,32 @@ namespace SecretRotation.MountedVolumes;
 internal static class SecretFile
 {
     /// <summary>Reads the file's bytes, or returns <see langword="null"/> when it holds more than <paramref name="maxBytes"/>.</summary>
-    public static byte[]? ReadCapped(string path, long maxBytes)
+    /// <remarks>Any positive <paramref name="maxBytes"/> works (none overflows); what can be read is bounded by the largest array.</remarks>
+    public static byte[]? ReadCapped(SafeFileHandle handle, long maxBytes)
     {
-        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBytes);
         var length = RandomAccess.GetLength(handle);
         if (length > maxBytes)
         {
             return null;
         }
 
+        // Reading one byte past the cap tells a file over it; computed in long so a cap near long.MaxValue cannot overflow.
+        var bufferLimit = (int)Math.Min(maxBytes, Array.MaxLength - 1L) + 1;
+
         // One byte more than expected, so a file that grew since the stat is noticed.
-        var buffer = new byte[(int)Math.Min(length + 1, maxBytes + 1)];
+        var buffer = new byte[(int)Math.Min(length + 1, bufferLimit)];
         var total = 0;
         while (true)
         {
             if (total == buffer.Length)
             {
-                if (buffer.Length > maxBytes)
+                if (buffer.Length == bufferLimit)
                 {
                     return null;
                 }
 
-                Array.Resize(ref buffer, (int)Math.Min(buffer.Length * 2L, maxBytes + 1));
+                Array.Resize(ref buffer, (int)Math.Min(buffer.Length * 2L, bufferLimit));
             }
 
             var read = RandomAccess.Read(handle, buffer.AsSpan(total), total);
@@ -37,11 +42,6 @@ internal static class SecretFile
             }
 
             total += read;
-        }
-
-        if (total > maxBytes)
-        {
-            return null;
         }
 
         return total == buffer.Length ? buffer : buffer.AsSpan(0, total).ToArray();
