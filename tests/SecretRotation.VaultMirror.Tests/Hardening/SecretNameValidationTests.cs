@@ -75,4 +75,18 @@ public sealed class SecretNameValidationTests
         Assert.Equal(MirrorOutcome.Ignored, await reconciler.ReconcileSecretAsync(longest + "a", versionHint: null, CancellationToken.None));
         Assert.Equal("v", harness.MirroredValue(longest));
     }
+
+    [Fact]
+    public async Task EveryVaultPathSegmentIsEscaped()
+    {
+        await using var harness = await MirrorHarness.StartAsync();
+        harness.Options.VaultPathPrefix = "odd#prefix?x/";
+        harness.KeyVault.SetSecret("db", "v");
+
+        var result = await harness.CreateReconciler().ReconcileAllAsync(CancellationToken.None);
+
+        Assert.True(result.Succeeded);
+        Assert.Equal(1, result.Mirrored);
+        Assert.Equal("v", harness.Vault.ReadKv("secret/odd#prefix?x/db")?.GetProperty("value").GetString());
+    }
 }
