@@ -84,4 +84,22 @@ public sealed class HandEditRepairTests
         Assert.Equal(1, result.Failed);
         Assert.Equal("second edit", harness.MirroredValue("db"));
     }
+
+    [Fact]
+    public async Task AHandDeletedCurrentVersionIsWrittenBack()
+    {
+        await using var harness = await MirrorHarness.StartAsync();
+        harness.KeyVault.SetSecret("db", "from-key-vault");
+        var reconciler = harness.CreateReconciler();
+        await reconciler.ReconcileAllAsync(CancellationToken.None);
+        await harness.SettleAsync(reconciler);
+
+        harness.Vault.DeleteKvVersions("secret/mirror/db", 1);
+        var result = await reconciler.ReconcileAllAsync(CancellationToken.None);
+
+        Assert.True(result.Succeeded);
+        Assert.Equal(1, result.Mirrored);
+        Assert.Equal("from-key-vault", harness.MirroredValue("db"));
+        Assert.Equal(2, (await harness.ReadStateAsync("db")).CurrentVersion);
+    }
 }
