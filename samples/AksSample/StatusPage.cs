@@ -73,7 +73,7 @@ public static class StatusPage
         html.Append("""
             <h2>Secrets</h2>
             <table>
-            <thead><tr><th>Secret</th><th>Fingerprint (SHA-256, first 12 hex)</th><th>Source</th><th>Last changed</th><th>Rotations seen</th></tr></thead>
+            <thead><tr><th>Secret</th><th>Fingerprint (HMAC-SHA256, per-process key, first 12 hex)</th><th>Source</th><th>Last changed</th><th>Rotations seen</th></tr></thead>
             <tbody>
 
             """);

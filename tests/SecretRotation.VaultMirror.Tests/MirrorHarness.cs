@@ -46,6 +46,9 @@ internal sealed class MirrorHarness : IAsyncDisposable
 
     public CapturingLoggerProvider Logs { get; } = new();
 
+    /// <summary>The meter factory of every reconciler's <see cref="MirrorMetrics"/> (a meter's <c>Scope</c> tells this harness's apart).</summary>
+    public System.Diagnostics.Metrics.IMeterFactory MeterFactory => _metricsProvider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+
     public int VaultDataWrites => Vault.CountRequests("POST", "secret/data/mirror");
 
     public int KeyVaultGets => KeyVault.CountRequests(KeyVaultOperation.GetSecret);
@@ -71,7 +74,7 @@ internal sealed class MirrorHarness : IAsyncDisposable
             Options,
             SecretClient,
             target,
-            new MirrorMetrics(_metricsProvider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
+            new MirrorMetrics(MeterFactory),
             new MirrorStatus(),
             Time,
             factory.CreateLogger<MirrorReconciler>());

@@ -9,7 +9,7 @@ namespace SecretRotation.AspNetCore.Http;
 /// <summary>
 /// The HTTP side every Event Grid endpoint shares (the push endpoint, the Vault Mirror): the shared-key check, the CloudEvents
 /// OPTIONS handshake, the bounded body, envelope parsing and the Event Grid validation handshake. What to do with the events
-/// is the caller's. Nothing from the request is echoed back.
+/// is the caller's. Nothing from the request is echoed back but a validation code and a host-name origin.
 /// </summary>
 internal sealed class EventGridWebhook(SharedKeyValidator keys, long maxBodySize, ILogger logger)
 {
@@ -28,9 +28,15 @@ internal sealed class EventGridWebhook(SharedKeyValidator keys, long maxBodySize
             return RefuseAsync(context, StatusCodes.Status400BadRequest, "OPTIONS without WebHook-Request-Origin");
         }
 
+        // The origin is echoed in a response header: anything but a host name (a control character, a list, a URL) is refused.
+        if (!WebHookOrigin.IsPlausibleHost(origin))
+        {
+            return RefuseAsync(context, StatusCodes.Status400BadRequest, "WebHook-Request-Origin is not a host name");
+        }
+
         // CloudEvents abuse protection: consent to this origin, at any rate.
         context.Response.StatusCode = StatusCodes.Status200OK;
-        context.Response.Headers["WebHook-Allowed-Origin"] = origin.Length <= 256 ? origin : "*";
+        context.Response.Headers["WebHook-Allowed-Origin"] = origin;
         context.Response.Headers["WebHook-Allowed-Rate"] = "*";
         EventsLog.Validated(logger);
         return Task.CompletedTask;

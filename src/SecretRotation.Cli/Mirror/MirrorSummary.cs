@@ -14,6 +14,11 @@ internal static class MirrorSummary
 
         await output.WriteLineAsync($"Mirrored {options.KeyVaultUri} to {options.NormalizedMount}/{options.NormalizedPathPrefix} at {options.VaultAddress}");
         await WriteLineAsync(output, "mirrored", result.Mirrored, Names(result, MirrorOutcome.Mirrored));
+        if (result.Repaired > 0)
+        {
+            await WriteLineAsync(output, "repaired", result.Repaired, Names(result, MirrorOutcome.Repaired).Select(n => $"{n} (changed in Vault by someone else; Key Vault's value written back)"));
+        }
+
         await WriteLineAsync(output, "skipped", result.Skipped, Names(result, MirrorOutcome.Skipped).Concat(Names(result, MirrorOutcome.Inactive).Select(n => $"{n} (inactive in Key Vault, Vault copy kept)")));
         if (options.DeletePolicy == DeletePolicy.Delete || result.Removed > 0)
         {

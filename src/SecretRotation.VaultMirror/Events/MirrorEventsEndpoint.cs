@@ -10,7 +10,8 @@ namespace SecretRotation.VaultMirror.Events;
 /// <summary>
 /// <c>/events</c>: Event Grid deliveries of Key Vault secret events (Event Grid schema or CloudEvents), with the same shared-key
 /// check, envelope parsing and handshakes as <c>MapSecretRotationEvents</c>. Each new version is mirrored before answering; a
-/// failure answers 503 so Event Grid retries. Duplicate and stale events are no-ops (versions are compared in Vault's
+/// failure answers 503 so Event Grid retries; an event whose <c>ObjectName</c> is not a Key Vault secret name answers 400 and
+/// nothing in the delivery is mirrored. Duplicate and stale events are no-ops (versions are compared in Vault's
 /// <c>custom_metadata</c> and with Key Vault's latest version).
 /// </summary>
 internal sealed class MirrorEventsEndpoint(MirrorOptions options, SharedKeyValidator keys, MirrorReconciler reconciler, ILogger<MirrorEventsEndpoint> logger)
@@ -66,6 +67,13 @@ internal sealed class MirrorEventsEndpoint(MirrorOptions options, SharedKeyValid
             {
                 MirrorLog.EventIgnored(logger, incoming.Id, incoming.Type, "another vault");
                 continue;
+            }
+
+            // Key Vault never sends such a name; a forged one (../team-b/db) must not become a Vault path. Nothing of it is echoed.
+            if (!KeyVaultSecretName.IsValid(data.ObjectName))
+            {
+                await _webhook.RefuseAsync(context, StatusCodes.Status400BadRequest, "ObjectName is not a Key Vault secret name");
+                return;
             }
 
             notices.Add((incoming, data));

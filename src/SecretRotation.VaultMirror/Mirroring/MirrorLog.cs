@@ -26,8 +26,8 @@ internal static partial class MirrorLog
     [LoggerMessage(406, LogLevel.Error, "Listing {Store} failed; the next pass retries.")]
     public static partial void ListFailed(ILogger logger, Exception exception, string store);
 
-    [LoggerMessage(407, LogLevel.Information, "Mirror pass done in {ElapsedMs} ms: {Mirrored} mirrored, {Skipped} unchanged, {Removed} removed, {Failed} failed.")]
-    public static partial void PassDone(ILogger logger, long elapsedMs, int mirrored, int skipped, int removed, int failed);
+    [LoggerMessage(407, LogLevel.Information, "Mirror pass done in {ElapsedMs} ms: {Mirrored} mirrored, {Repaired} repaired, {Skipped} unchanged, {Removed} removed, {Failed} failed.")]
+    public static partial void PassDone(ILogger logger, long elapsedMs, int mirrored, int repaired, int skipped, int removed, int failed);
 
     [LoggerMessage(408, LogLevel.Debug, "Recorded Key Vault version {KeyVaultVersion} of '{SecretName}' in the custom_metadata of {VaultPath} (value unchanged).")]
     public static partial void MetadataOnly(ILogger logger, string secretName, string keyVaultVersion, string vaultPath);
@@ -47,4 +47,10 @@ internal static partial class MirrorLog
 
     [LoggerMessage(414, LogLevel.Critical, "Invalid configuration: {Problem}")]
     public static partial void InvalidConfiguration(ILogger logger, string problem);
+
+    [LoggerMessage(415, LogLevel.Warning, "Refused to mirror '{SanitizedName}' ({Source}): not a Key Vault secret name (1-127 ASCII letters, digits and hyphens); no Vault path was built from it.")]
+    public static partial void NameRefused(ILogger logger, string sanitizedName, string source);
+
+    [LoggerMessage(416, LogLevel.Warning, "Repaired {VaultPath}: its current Vault version {VaultVersion} is not the version {MirroredVersion} the mirror wrote (changed by hand?); wrote Key Vault's version {KeyVaultVersion} of '{SecretName}' back (Vault version {WrittenVersion}).")]
+    public static partial void Repaired(ILogger logger, string secretName, string vaultPath, long vaultVersion, long mirroredVersion, string keyVaultVersion, long writtenVersion);
 }

@@ -2,7 +2,7 @@ using System.Diagnostics.Metrics;
 
 namespace SecretRotation.VaultMirror.Mirroring;
 
-/// <summary>The meter <c>SecretRotation.VaultMirror</c>: secrets mirrored, skipped, failed, removed, and the mirror lag.</summary>
+/// <summary>The meter <c>SecretRotation.VaultMirror</c>: secrets mirrored, repaired, skipped, failed, removed, and the mirror lag.</summary>
 internal sealed class MirrorMetrics
 {
     public const string MeterName = "SecretRotation.VaultMirror";
@@ -11,16 +11,18 @@ internal sealed class MirrorMetrics
     private readonly Counter<long> _skipped;
     private readonly Counter<long> _failed;
     private readonly Counter<long> _removed;
+    private readonly Counter<long> _repaired;
     private readonly Histogram<double> _lag;
 
     public MirrorMetrics(IMeterFactory meterFactory)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
         var meter = meterFactory.Create(MeterName);
-        _mirrored = meter.CreateCounter<long>("vault_mirror.secrets.mirrored", "{secret}", "Secrets written to Vault as a new version.");
+        _mirrored = meter.CreateCounter<long>("vault_mirror.secrets.mirrored", "{secret}", "Secrets written to Vault as a new version because Key Vault changed.");
         _skipped = meter.CreateCounter<long>("vault_mirror.secrets.skipped", "{secret}", "Secrets already up to date in Vault (or inactive and kept).");
         _failed = meter.CreateCounter<long>("vault_mirror.secrets.failed", "{secret}", "Secrets not mirrored because of an error or a check-and-set conflict.");
         _removed = meter.CreateCounter<long>("vault_mirror.secrets.removed", "{secret}", "Vault copies soft-deleted by the Delete policy.");
+        _repaired = meter.CreateCounter<long>("vault_mirror.secrets.repaired", "{secret}", "Vault copies changed by someone else (not the mirror's version) and written back from Key Vault.");
         _lag = meter.CreateHistogram<double>("vault_mirror.lag", "s", "Seconds from the Key Vault version's update to its Vault write.");
     }
 
@@ -36,6 +38,9 @@ internal sealed class MirrorMetrics
                 break;
             case MirrorOutcome.Removed:
                 _removed.Add(1);
+                break;
+            case MirrorOutcome.Repaired:
+                _repaired.Add(1);
                 break;
             case MirrorOutcome.Failed or MirrorOutcome.Conflict:
                 _failed.Add(1);

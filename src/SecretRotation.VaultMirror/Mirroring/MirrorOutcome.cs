@@ -6,6 +6,12 @@ internal enum MirrorOutcome
     /// <summary>A new Vault version was written.</summary>
     Mirrored,
 
+    /// <summary>
+    /// Vault's current version was not the one the mirror wrote (edited by hand, or by another writer): Key Vault's latest version
+    /// was written back with check-and-set.
+    /// </summary>
+    Repaired,
+
     /// <summary>Vault already held the Key Vault version (possibly after recording it in <c>custom_metadata</c> only).</summary>
     Skipped,
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Azure;
 using Azure.Security.KeyVault.Secrets;
 using Microsoft.Extensions.Logging;
@@ -8,10 +9,11 @@ using SecretRotation.VaultMirror.Configuration;
 namespace SecretRotation.VaultMirror.Mirroring;
 
 /// <summary>
-/// Mirrors Key Vault secrets into Vault KV v2. A pass lists the secret properties and reads Vault's metadata only for secrets whose
-/// listed <c>updated</c> is not known to be mirrored, then gets from Key Vault only the secrets whose Vault copy does not record
-/// that update (<c>custom_metadata.keyvault_updated</c>) or the latest version id (<c>keyvault_version</c>). Writes use check-and-set
-/// on the Vault version read, so a concurrent write is never overwritten. Passes and events are serialized.
+/// Mirrors Key Vault secrets into Vault KV v2. A pass lists the secret properties and reads Vault's metadata of each active secret,
+/// then gets from Key Vault only the secrets whose Vault copy does not record that update (<c>custom_metadata.keyvault_updated</c>)
+/// or the latest version id (<c>keyvault_version</c>), or whose current Vault version is not the one the mirror wrote
+/// (<c>vault_version</c>: a hand edit, which is repaired). Writes use check-and-set on the Vault version read, so a concurrent write
+/// is never overwritten. Names outside Key Vault's rule never become Vault paths. Passes and events are serialized.
 /// </summary>
 internal sealed class MirrorReconciler(
     MirrorOptions options,
@@ -51,7 +53,7 @@ internal sealed class MirrorReconciler(
             {
                 await foreach (var properties in secrets.GetPropertiesOfSecretsAsync(cancellationToken))
                 {
-                    if (properties.Managed != true && options.IsInScope(properties.Name))
+                    if (properties.Managed != true && options.IsInScope(properties.Name) && IsMirrorable(properties.Name, "Key Vault listing"))
                     {
                         listed.Add(properties);
                     }
@@ -82,7 +84,8 @@ internal sealed class MirrorReconciler(
                     listingFailed = true;
                 }
 
-                foreach (var gone in (mirrored ?? []).Where(n => !names.Contains(n) && options.IsInScope(n)))
+                // A Vault key that is not a Key Vault name was never written by the mirror: it is not the mirror's to reconcile.
+                foreach (var gone in (mirrored ?? []).Where(n => !names.Contains(n) && options.IsInScope(n) && KeyVaultSecretName.IsValid(n)))
                 {
                     outcomes.Add(new(gone, await GuardAsync(gone, () => HandleInactiveAsync(gone, "deleted", state: null, cancellationToken), cancellationToken)));
                 }
@@ -95,10 +98,11 @@ internal sealed class MirrorReconciler(
                 outcomes.Count(o => o.Value is MirrorOutcome.Failed or MirrorOutcome.Conflict),
                 listingFailed)
             {
+                Repaired = outcomes.Count(o => o.Value == MirrorOutcome.Repaired),
                 Secrets = outcomes,
             };
             status.Record(result.Succeeded, time.GetUtcNow());
-            MirrorLog.PassDone(logger, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, result.Mirrored, result.Skipped, result.Removed, result.Failed);
+            MirrorLog.PassDone(logger, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, result.Mirrored, result.Repaired, result.Skipped, result.Removed, result.Failed);
             return result;
         }
         finally
@@ -113,7 +117,8 @@ internal sealed class MirrorReconciler(
     /// </summary>
     public async Task<MirrorOutcome> ReconcileSecretAsync(string name, string? versionHint, CancellationToken cancellationToken)
     {
-        if (!options.IsInScope(name))
+        // The events endpoint refuses such names already; refused here too, so no caller can turn a name into another Vault path.
+        if (!IsMirrorable(name, "event") || !options.IsInScope(name))
         {
             return MirrorOutcome.Ignored;
         }
@@ -162,18 +167,19 @@ internal sealed class MirrorReconciler(
     {
         var name = listed.Name;
         var active = IsActive(listed, out var inactiveState);
-        if (_known.TryGetValue(name, out var known) && known.Updated == listed.UpdatedOn && known.Active == active)
-        {
-            return active ? MirrorOutcome.Skipped : (options.DeletePolicy == DeletePolicy.Delete ? MirrorOutcome.Skipped : MirrorOutcome.Inactive);
-        }
-
         if (!active)
         {
+            if (_known.TryGetValue(name, out var known) && known.Updated == listed.UpdatedOn && !known.Active)
+            {
+                return options.DeletePolicy == DeletePolicy.Delete ? MirrorOutcome.Skipped : MirrorOutcome.Inactive;
+            }
+
             var handled = await HandleInactiveAsync(name, inactiveState, state: null, cancellationToken);
             _known[name] = (listed.UpdatedOn, false);
             return handled;
         }
 
+        // Read at every pass even when Key Vault did not change: a hand edit in Vault shows only here (its current version).
         var state = await vault.ReadStateAsync(name, cancellationToken);
         if (state.WasUpdatedAt(listed.UpdatedOn))
         {
@@ -217,7 +223,7 @@ internal sealed class MirrorReconciler(
             // The value is mirrored; only the attributes changed (or the record of the update is missing).
             if (settled && !state.WasUpdatedAt(properties.UpdatedOn))
             {
-                await vault.RecordAsync(name, Record(state, properties, settled), cancellationToken);
+                await vault.RecordAsync(name, Record(state, properties, settled, state.CurrentVersion), cancellationToken);
                 MirrorLog.MetadataOnly(logger, name, version, path);
             }
             else
@@ -229,6 +235,8 @@ internal sealed class MirrorReconciler(
             return MirrorOutcome.Skipped;
         }
 
+        // Key Vault is the source of truth: a version someone else wrote after the mirror's is overwritten (with check-and-set).
+        var repair = state.ChangedByOthers;
         long written;
         try
         {
@@ -250,15 +258,21 @@ internal sealed class MirrorReconciler(
             return MirrorOutcome.Conflict;
         }
 
-        // Written first, recorded second: a crash in between costs one identical rewrite, never a lost version.
-        await vault.RecordAsync(name, Record(state, properties, settled), cancellationToken);
+        // Written first, recorded second: a crash in between costs one identical rewrite (counted as a repair), never a lost version.
+        await vault.RecordAsync(name, Record(state, properties, settled, written), cancellationToken);
+        Remember(name, properties.UpdatedOn, settled);
+        if (repair)
+        {
+            MirrorLog.Repaired(logger, name, path, state.CurrentVersion, state.MirroredVaultVersion ?? 0, version, written);
+            return MirrorOutcome.Repaired;
+        }
+
         MirrorLog.Mirrored(logger, name, version, path, written);
         if (properties.UpdatedOn is { } updated)
         {
             metrics.RecordLag(time.GetUtcNow() - updated);
         }
 
-        Remember(name, properties.UpdatedOn, settled);
         return MirrorOutcome.Mirrored;
     }
 
@@ -297,6 +311,17 @@ internal sealed class MirrorReconciler(
         return MirrorOutcome.Removed;
     }
 
+    private bool IsMirrorable(string name, string source)
+    {
+        if (KeyVaultSecretName.IsValid(name))
+        {
+            return true;
+        }
+
+        MirrorLog.NameRefused(logger, KeyVaultSecretName.ForLog(name), source);
+        return false;
+    }
+
     private bool IsActive(SecretProperties properties, out string inactiveState)
     {
         if (properties.Enabled == false)
@@ -328,11 +353,12 @@ internal sealed class MirrorReconciler(
         }
     }
 
-    private static Dictionary<string, string> Record(VaultSecretState state, SecretProperties properties, bool settled)
+    private static Dictionary<string, string> Record(VaultSecretState state, SecretProperties properties, bool settled, long vaultVersion)
     {
         var record = new Dictionary<string, string>(state.CustomMetadata, StringComparer.Ordinal)
         {
             [VaultSecretState.KeyVaultVersionKey] = properties.Version,
+            [VaultSecretState.VaultVersionKey] = vaultVersion.ToString(CultureInfo.InvariantCulture),
             [VaultSecretState.MirroredByKey] = VaultSecretState.MirroredByValue,
         };
         if (settled && properties.UpdatedOn is { } updated)

@@ -11,11 +11,14 @@ namespace SecretRotation.VaultMirror.Mirroring;
 /// <summary>
 /// The Vault side of the mirror: KV v2 metadata reads, check-and-set writes, <c>custom_metadata</c> records, soft deletes and
 /// listing, each with a token from the token manager (one new login and retry after a 403). Calls are serialized by the reconciler.
+/// Every segment of a Vault path (mount, prefix, secret name) is URL-escaped, so a name is always one segment under the prefix.
 /// </summary>
 internal sealed class VaultMirrorTarget(VaultHttpClient client, VaultTokenManager tokens, MirrorOptions options, ILogger<VaultMirrorTarget> logger)
 {
     private readonly string _mount = options.NormalizedMount;
     private readonly string _prefix = options.NormalizedPathPrefix;
+    private readonly string _escapedMount = EscapeSegments(options.NormalizedMount);
+    private readonly string _escapedPrefix = EscapeSegments(options.NormalizedPathPrefix);
 
     /// <summary>The path as <c>vault kv</c> names it, for logs: <c>secret/mirror/db</c>.</summary>
     public string Describe(string name) => $"{_mount}/{_prefix}{name}";
@@ -71,7 +74,7 @@ internal sealed class VaultMirrorTarget(VaultHttpClient client, VaultTokenManage
             VaultResponse response;
             try
             {
-                response = await client.ListAsync($"{_mount}/metadata/{_prefix}", token, cancellationToken);
+                response = await client.ListAsync($"{_escapedMount}/metadata/{_escapedPrefix}", token, cancellationToken);
             }
             catch (VaultApiException exception) when (exception.Status == HttpStatusCode.NotFound)
             {
@@ -83,9 +86,12 @@ internal sealed class VaultMirrorTarget(VaultHttpClient client, VaultTokenManage
                 : [];
         }, cancellationToken);
 
-    private string DataPath(string name) => $"{_mount}/data/{_prefix}{name}";
+    private string DataPath(string name) => $"{_escapedMount}/data/{_escapedPrefix}{Uri.EscapeDataString(name)}";
 
-    private string MetadataPath(string name) => $"{_mount}/metadata/{_prefix}{name}";
+    private string MetadataPath(string name) => $"{_escapedMount}/metadata/{_escapedPrefix}{Uri.EscapeDataString(name)}";
+
+    /// <summary>Each <c>/</c>-separated segment escaped on its own (the separators, and a trailing one, kept).</summary>
+    private static string EscapeSegments(string path) => string.Join('/', path.Split('/').Select(Uri.EscapeDataString));
 
     private async Task<T> WithTokenAsync<T>(Func<string, Task<T>> call, CancellationToken cancellationToken)
     {
