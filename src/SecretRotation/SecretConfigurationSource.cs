@@ -30,11 +30,17 @@ public abstract class SecretConfigurationSource : IConfigurationSource
     /// <value>Default 20 ms.</value>
     public TimeSpan DebounceWindow { get; set; } = TimeSpan.FromMilliseconds(20);
 
-    /// <summary>The first retry delay after a failed read; it doubles with each further failure (with ±20 % jitter).</summary>
+    /// <summary>
+    /// The first retry delay after a failed read; it doubles with each further failure (with ±20 % jitter). A retry never
+    /// comes sooner than a <see cref="SecretSourceException.RetryAfter"/> the failed read reported.
+    /// </summary>
     /// <value>Default 1 second.</value>
     public TimeSpan MinimumBackoff { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>The longest retry delay after failed reads.</summary>
+    /// <summary>
+    /// The longest retry delay after failed reads. It also caps how long a store's <see cref="SecretSourceException.RetryAfter"/>
+    /// can hold back the next try.
+    /// </summary>
     /// <value>Default 5 minutes.</value>
     public TimeSpan MaximumBackoff { get; set; } = TimeSpan.FromMinutes(5);
 
