@@ -5,7 +5,7 @@ using SecretRotation.Engine;
 namespace SecretRotation;
 
 /// <summary>
-/// The settings every secret source shares: optional or required, poll clock, debounce, backoff, time and logging.
+/// The settings every secret source shares: optional or required, poll clock, debounce, backoff, read timeout, time and logging.
 /// Each store's configuration source derives from it and creates its <see cref="ISecretSource"/>; <see cref="Build"/>
 /// wraps that in the shared reload engine.
 /// </summary>
@@ -30,11 +30,17 @@ public abstract class SecretConfigurationSource : IConfigurationSource
     /// <value>Default 20 ms.</value>
     public TimeSpan DebounceWindow { get; set; } = TimeSpan.FromMilliseconds(20);
 
-    /// <summary>The first retry delay after a failed read; it doubles with each further failure (with ±20 % jitter).</summary>
+    /// <summary>
+    /// The first retry delay after a failed read; it doubles with each further failure (with ±20 % jitter). A retry never
+    /// comes sooner than a <see cref="SecretSourceException.RetryAfter"/> the failed read reported.
+    /// </summary>
     /// <value>Default 1 second.</value>
     public TimeSpan MinimumBackoff { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>The longest retry delay after failed reads.</summary>
+    /// <summary>
+    /// The longest retry delay after failed reads. It also caps how long a store's <see cref="SecretSourceException.RetryAfter"/>
+    /// can hold back the next try.
+    /// </summary>
     /// <value>Default 5 minutes.</value>
     public TimeSpan MaximumBackoff { get; set; } = TimeSpan.FromMinutes(5);
 
@@ -52,6 +58,17 @@ public abstract class SecretConfigurationSource : IConfigurationSource
     /// <value>Default 30 days.</value>
     public TimeSpan ExpiryWarningWindow { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>
+    /// How long one read of the store may take. A read that takes longer is cancelled and counts as a failed read (logged,
+    /// counted, retried after the backoff): callers of <see cref="ISecretRefresher.RefreshAsync(CancellationToken)"/> get a
+    /// <see cref="SecretSourceException"/> naming the source and the timeout, and the first read of a required source makes
+    /// <c>Build()</c> throw. A source that ignores the cancellation is left running, but no second read of the same store
+    /// starts beside it: the next read first waits for it, within that next read's own timeout.
+    /// <see cref="Timeout.InfiniteTimeSpan"/> turns the bound off (a read that never ends then stops every refresh).
+    /// </summary>
+    /// <value>Default 30 seconds. Positive and at most one day, or <see cref="Timeout.InfiniteTimeSpan"/>.</value>
+    public TimeSpan ReadTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The clock for every delay, timer and timestamp.</summary>
     /// <value>Default <see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
@@ -60,6 +77,9 @@ public abstract class SecretConfigurationSource : IConfigurationSource
     /// The logger factory to use until <c>services.AddSecretRotation()</c> attaches the host's one. Without either, nothing is logged.
     /// </summary>
     public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>Draws the jitter of polls and retries, a number in [0, 1). Tests replace it to know exact times.</summary>
+    internal Func<double> Randomizer { get; set; } = Random.Shared.NextDouble;
 
     /// <summary>Creates the reader for this store. Called once per <see cref="Build"/>.</summary>
     protected abstract ISecretSource CreateSecretSource();

@@ -6,7 +6,8 @@ using SecretRotation.Benchmarks.Infrastructure;
 namespace SecretRotation.Benchmarks;
 
 /// <summary>
-/// <c>rotation-latency [--swaps N]</c>, <c>noop-triggers [--count N]</c>, <c>key-vault</c>, <c>vault</c>, <c>events</c>, <c>mirror</c>, <c>all</c> (the six harnesses), or
+/// <c>rotation-latency [--swaps N]</c>, <c>noop-triggers [--count N]</c>, <c>key-vault</c>, <c>vault</c>, <c>events</c>, <c>mirror</c>,
+/// <c>expiry-memory [--reloads N]</c>, <c>all</c> (the seven harnesses), or
 /// <c>bench [BenchmarkDotNet arguments]</c>.
 /// </summary>
 public static class Program
@@ -26,7 +27,9 @@ public static class Program
           mirror                         Vault Mirror service over both emulators: Key Vault write -> new Vault version with Event Grid push
                                          (100 rotations) and with the 5-min poll (computed, confirmed on a fake clock), requests per
                                          mirrored rotation and per quiet poll for 30 secrets (no targets; sanity checks only)
-          all                            rotation-latency, noop-triggers, key-vault, vault, events and mirror, with their defaults
+          expiry-memory [--reloads N]    managed heap before/after N reloads (default 10,000) of 20 secrets near expiry, new versions
+                                         each time (target: flat within 1 MiB)
+          all                            rotation-latency, noop-triggers, key-vault, vault, events, mirror and expiry-memory, with their defaults
           bench [BenchmarkDotNet args]   BenchmarkDotNet, e.g. bench --job short (all benchmarks unless --filter is given)
         """;
 
@@ -57,6 +60,9 @@ public static class Program
                     return await EventsHarness.RunAsync(Console.Out);
                 case "mirror":
                     return await MirrorHarness.RunAsync(Console.Out);
+                case "expiry-memory":
+                    return await ExpiryMemoryHarness.RunAsync(
+                        HarnessArguments.PositiveInt(rest, "--reloads", ExpiryMemoryHarness.DefaultReloads), Console.Out);
                 case "all":
                     var latency = await RotationLatencyHarness.RunAsync(RotationLatencyHarness.DefaultSwaps, Console.Out);
                     Console.Out.WriteLine();
@@ -69,7 +75,9 @@ public static class Program
                     var events = await EventsHarness.RunAsync(Console.Out);
                     Console.Out.WriteLine();
                     var mirror = await MirrorHarness.RunAsync(Console.Out);
-                    return new[] { latency, noop, keyVault, vault, events, mirror }.Max();
+                    Console.Out.WriteLine();
+                    var expiryMemory = await ExpiryMemoryHarness.RunAsync(ExpiryMemoryHarness.DefaultReloads, Console.Out);
+                    return new[] { latency, noop, keyVault, vault, events, mirror, expiryMemory }.Max();
                 case "bench":
                     BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(WithDefaultFilter(rest));
                     return 0;

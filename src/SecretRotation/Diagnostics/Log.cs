@@ -29,6 +29,9 @@ internal static partial class Log
     [LoggerMessage(8, LogLevel.Warning, "Secret {Key} from {Source} (version {Version}) expires at {ExpiresOn:O}; rotate it before then.")]
     public static partial void SecretNearExpiry(ILogger logger, string key, string source, string version, DateTimeOffset expiresOn);
 
+    [LoggerMessage(9, LogLevel.Warning, "An earlier read of {Source} timed out and is still running (the source ignores cancellation); the next read waits for it, for up to {ReadTimeout}, instead of starting beside it.")]
+    public static partial void WaitingForAbandonedRead(ILogger logger, string source, TimeSpan readTimeout);
+
     [LoggerMessage(20, LogLevel.Warning, "Skipping '{Path}' in {Source}: {Size} bytes is over the {Limit}-byte limit.")]
     public static partial void FileTooLarge(ILogger logger, string path, string source, long size, long limit);
 

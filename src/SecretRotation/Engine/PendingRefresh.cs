@@ -11,22 +11,22 @@ internal sealed class PendingRefresh
 
     public RefreshTriggers Triggers { get; private set; }
 
-    /// <summary>When the first watcher event of the current burst arrived.</summary>
-    public DateTimeOffset? FirstWatcherEvent { get; private set; }
+    /// <summary>When the first watcher event of the current burst arrived, as a <see cref="TimeProvider.GetTimestamp"/>.</summary>
+    public long? FirstWatcherEvent { get; private set; }
 
-    /// <summary>When the latest watcher event arrived; the read waits for a quiet window after it.</summary>
-    public DateTimeOffset? LastWatcherEvent { get; private set; }
+    /// <summary>When the latest watcher event arrived (a timestamp); the read waits for a quiet window after it.</summary>
+    public long? LastWatcherEvent { get; private set; }
 
     /// <summary>True when a request other than a watcher event is waiting, so the read should start now.</summary>
     public bool IsUrgent => (Triggers & ~RefreshTriggers.Watcher) != RefreshTriggers.None;
 
     public bool IsEmpty => Triggers == RefreshTriggers.None;
 
-    public void AddWatcherEvent(DateTimeOffset now)
+    public void AddWatcherEvent(long timestamp)
     {
         Triggers |= RefreshTriggers.Watcher;
-        FirstWatcherEvent ??= now;
-        LastWatcherEvent = now;
+        FirstWatcherEvent ??= timestamp;
+        LastWatcherEvent = timestamp;
     }
 
     public void Add(RefreshTriggers triggers, TaskCompletionSource? waiter)

@@ -12,11 +12,16 @@ internal sealed record RefreshSettings(
     TimeSpan MaximumBackoff,
     TimeSpan MinimumRefreshInterval,
     TimeSpan ExpiryWarningWindow,
+    TimeSpan ReadTimeout,
     TimeProvider TimeProvider,
-    ILoggerFactory? LoggerFactory)
+    ILoggerFactory? LoggerFactory,
+    Func<double> Randomizer)
 {
     /// <summary>Retry delays get ±20 % jitter.</summary>
     public const double BackoffJitter = 0.2;
+
+    /// <summary>The longest <see cref="SecretConfigurationSource.ReadTimeout"/> other than infinite.</summary>
+    public static readonly TimeSpan LongestReadTimeout = TimeSpan.FromDays(1);
 
     public static RefreshSettings From(SecretConfigurationSource source)
     {
@@ -51,7 +56,13 @@ internal sealed record RefreshSettings(
             throw new ArgumentOutOfRangeException(nameof(source), source.ExpiryWarningWindow, "ExpiryWarningWindow must not be negative.");
         }
 
+        if (source.ReadTimeout != Timeout.InfiniteTimeSpan && (source.ReadTimeout <= TimeSpan.Zero || source.ReadTimeout > LongestReadTimeout))
+        {
+            throw new ArgumentOutOfRangeException(nameof(source), source.ReadTimeout, "ReadTimeout must be positive and at most one day, or Timeout.InfiniteTimeSpan to turn it off.");
+        }
+
         ArgumentNullException.ThrowIfNull(source.TimeProvider);
+        ArgumentNullException.ThrowIfNull(source.Randomizer);
         return new RefreshSettings(
             source.Optional,
             source.PollInterval,
@@ -61,8 +72,10 @@ internal sealed record RefreshSettings(
             source.MaximumBackoff,
             source.MinimumRefreshInterval,
             source.ExpiryWarningWindow,
+            source.ReadTimeout,
             source.TimeProvider,
-            source.LoggerFactory);
+            source.LoggerFactory,
+            source.Randomizer);
     }
 
     /// <summary>The next poll delay: the interval shortened or lengthened by up to <see cref="PollJitter"/>.</summary>
@@ -75,5 +88,24 @@ internal sealed record RefreshSettings(
         var exponent = Math.Min(Math.Max(consecutiveFailures - 1, 0), 30);
         var ticks = Math.Min(MinimumBackoff.Ticks * Math.Pow(2, exponent), MaximumBackoff.Ticks);
         return TimeSpan.FromTicks((long)(ticks * (1 + (BackoffJitter * ((2 * random) - 1)))));
+    }
+
+    /// <summary>
+    /// The delay before the next try after failure number <paramref name="consecutiveFailures"/>: the backoff, but never
+    /// sooner than a <paramref name="retryAfter"/> the store asked for, up to <see cref="MaximumBackoff"/>.
+    /// </summary>
+    public TimeSpan RetryDelay(int consecutiveFailures, TimeSpan? retryAfter, double random)
+    {
+        var backoff = BackoffDelay(consecutiveFailures, random);
+        if (retryAfter is not { } asked || asked <= backoff)
+        {
+            return backoff;
+        }
+
+        // A server asking for hours does not stop refreshes for hours; replicas told the same Retry-After spread out
+        // after it (never before it), so they do not all come back in the same instant.
+        var wait = asked < MaximumBackoff ? asked : MaximumBackoff;
+        wait += wait * (BackoffJitter * random);
+        return wait > backoff ? wait : backoff;
     }
 }

@@ -19,6 +19,9 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
     /// <summary>Task.Delay cannot wait longer than about 49 days; the loop re-checks at least daily.</summary>
     private static readonly TimeSpan LongestWait = TimeSpan.FromDays(1);
 
+    /// <summary>Nothing is scheduled further ahead than this (a lease of a century is read again within a year), so timestamps cannot overflow.</summary>
+    private static readonly TimeSpan LongestSchedule = TimeSpan.FromDays(365);
+
     private readonly ISecretSource _source;
     private readonly RefreshSettings _settings;
     private readonly TimeProvider _time;
@@ -27,7 +30,8 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
     private readonly PendingRefresh _pending = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<TaskCompletionSource> _idleWaiters = [];
-    private readonly HashSet<string> _expiryWarned = new(StringComparer.OrdinalIgnoreCase);
+    // Key -> the version warned about, only for loaded keys: bounded by the key count, however many versions come and go.
+    private readonly Dictionary<string, string?> _expiryWarned = new(StringComparer.OrdinalIgnoreCase);
 
     private volatile ILogger _logger;
     private SecretSet _current = SecretSet.Empty;
@@ -35,10 +39,16 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
     private Task? _loop;
     private TaskCompletionSource? _wake;
     private Task? _currentTimer;
-    // Three clocks. While a retry is pending it alone counts (backoff throttles); otherwise the earlier of the other two.
-    private DateTimeOffset? _nextPoll;
-    private DateTimeOffset? _nextRefreshBy;
-    private DateTimeOffset? _nextRetry;
+    // A read that timed out but has not finished (its source ignored the cancellation); no read starts until it ends.
+    private volatile Task? _abandonedRead;
+    // Three clocks, as monotonic timestamps (TimeProvider.GetTimestamp), so a jump of the wall clock moves none of them.
+    // While a retry is pending it alone counts (backoff throttles); otherwise the earlier of the other two.
+    private long? _nextPoll;
+    private long? _nextRefreshBy;
+    private long? _nextRetry;
+    // The refresh-by wall time last turned into a timestamp, so a later read that returns the same time keeps the deadline
+    // even if the wall clock has jumped since.
+    private (DateTimeOffset WallTime, long Timestamp)? _refreshByConverted;
     private bool _loadStarted;
     private bool _loadInProgress;
     private bool _isWaiting;
@@ -46,6 +56,7 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
 
     private bool _hasLoaded;
     private DateTimeOffset? _lastSuccess;
+    private long? _lastSuccessTimestamp;
     private DateTimeOffset? _lastFailure;
     private int _consecutiveFailures;
     private string? _lastError;
@@ -103,8 +114,7 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
         try
         {
             var request = new SecretReadRequest(SecretSet.Empty, RefreshTriggers.Initial, [], _logger);
-            var set = Task.Run(() => _source.ReadAsync(request, _stopping.Token)).GetAwaiter().GetResult()
-                ?? throw new InvalidOperationException($"{_source.Name} returned no secret set.");
+            var set = Task.Run(() => ReadBoundedAsync(request)).GetAwaiter().GetResult();
             Apply(set, RefreshTriggers.Initial, fireReload: false);
             RecordSuccess(RefreshTriggers.Initial);
         }
@@ -142,7 +152,7 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
 
         // Disposed while the first read ran: Dispose left the watch and the source to us.
         _watch?.Dispose();
-        _source.Dispose();
+        DisposeSourceWhenNoReadRuns();
     }
 
     public async Task RefreshAsync(CancellationToken cancellationToken = default)
@@ -197,7 +207,7 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
         var keys = new List<string>();
         foreach (var (key, entry) in _current)
         {
-            if (entry.ExpiresOn is { } expiresOn && expiresOn - now <= _settings.ExpiryWarningWindow)
+            if (IsNearExpiry(entry, now))
             {
                 keys.Add(key);
             }
@@ -211,12 +221,46 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
     private void WarnAboutExpiry(SecretSet set)
     {
         var now = _time.GetUtcNow();
-        foreach (var (key, entry) in set)
+        List<(string Key, SecretEntry Entry)>? warnings = null;
+        lock (_gate)
         {
-            if (entry.ExpiresOn is { } expiresOn && expiresOn - now <= _settings.ExpiryWarningWindow
-                && _expiryWarned.Add($"{key}\n{entry.Version}"))
+            // Forget what is no longer loaded as warned (key gone, new version, expiry moved out of the window), so the
+            // memory stays bounded by the loaded keys however many versions a store hands out.
+            foreach (var (key, warnedVersion) in _expiryWarned)
             {
-                Log.SecretNearExpiry(_logger, key, _source.Name, entry.Version ?? "(none)", expiresOn);
+                if (!set.TryGetValue(key, out var entry) || !IsNearExpiry(entry, now)
+                    || !string.Equals(entry.Version, warnedVersion, StringComparison.Ordinal))
+                {
+                    _expiryWarned.Remove(key);
+                }
+            }
+
+            foreach (var (key, entry) in set)
+            {
+                if (IsNearExpiry(entry, now) && _expiryWarned.TryAdd(key, entry.Version))
+                {
+                    (warnings ??= []).Add((key, entry));
+                }
+            }
+        }
+
+        foreach (var (key, entry) in warnings ?? [])
+        {
+            Log.SecretNearExpiry(_logger, key, _source.Name, entry.Version ?? "(none)", entry.ExpiresOn!.Value);
+        }
+    }
+
+    private bool IsNearExpiry(SecretEntry entry, DateTimeOffset now) =>
+        entry.ExpiresOn is { } expiresOn && expiresOn - now <= _settings.ExpiryWarningWindow;
+
+    /// <summary>How many key versions the expiry warnings remember. For tests.</summary>
+    internal int ExpiryWarningsRemembered
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _expiryWarned.Count;
             }
         }
     }
@@ -234,7 +278,7 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
     {
         lock (_gate)
         {
-            return _lastSuccess is { } last ? (_time.GetUtcNow() - last).TotalSeconds : null;
+            return _lastSuccessTimestamp is { } last ? _time.GetElapsedTime(last).TotalSeconds : null;
         }
     }
 
@@ -296,7 +340,7 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
         // The loop disposes the source when it ends, so a read in flight never sees a disposed source.
         if (loop is null)
         {
-            _source.Dispose();
+            DisposeSourceWhenNoReadRuns();
         }
     }
 
@@ -323,7 +367,7 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
                 return;
             }
 
-            _pending.AddWatcherEvent(_time.GetUtcNow());
+            _pending.AddWatcherEvent(_time.GetTimestamp());
             WakeLocked();
         }
     }
@@ -347,7 +391,7 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
                         return;
                     }
 
-                    var now = _time.GetUtcNow();
+                    var now = _time.GetTimestamp();
                     var due = NextDueLocked(now);
                     if (due is { } dueTime && dueTime <= now)
                     {
@@ -364,7 +408,7 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
                         waiters = [];
                         _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                         wake = _wake.Task;
-                        delay = due - now;
+                        delay = due is { } later ? _time.GetElapsedTime(now, later) : null;
                     }
                 }
 
@@ -391,7 +435,7 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
         }
         finally
         {
-            _source.Dispose();
+            DisposeSourceWhenNoReadRuns();
         }
     }
 
@@ -416,7 +460,8 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
         await cancelDelay.CancelAsync();
     }
 
-    private DateTimeOffset? NextDueLocked(DateTimeOffset now)
+    /// <summary>The timestamp at which the loop has something to do, or <see langword="null"/> when nothing is scheduled.</summary>
+    private long? NextDueLocked(long now)
     {
         if (_pending.IsUrgent)
         {
@@ -427,12 +472,18 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
         if (_pending.LastWatcherEvent is { } last && _pending.FirstWatcherEvent is { } first)
         {
             var cap = _settings.DebounceWindow * 10 > MinimumDebounceCap ? _settings.DebounceWindow * 10 : MinimumDebounceCap;
-            var quiet = last + _settings.DebounceWindow;
-            var watcherDue = quiet < first + cap ? quiet : first + cap;
+            var watcherDue = Math.Min(TimestampAfter(last, _settings.DebounceWindow), TimestampAfter(first, cap));
             due = due is { } scheduled && scheduled < watcherDue ? scheduled : watcherDue;
         }
 
         return due;
+    }
+
+    /// <summary>The timestamp <paramref name="delay"/> after <paramref name="timestamp"/> (a negative delay counts as none).</summary>
+    private long TimestampAfter(long timestamp, TimeSpan delay)
+    {
+        var ticks = Math.Clamp(delay.Ticks, 0, LongestSchedule.Ticks);
+        return timestamp + (long)((Int128)ticks * _time.TimestampFrequency / TimeSpan.TicksPerSecond);
     }
 
     private async Task RefreshOnceAsync(RefreshTriggers triggers, IReadOnlyList<SecretChangeNotice> notices, IReadOnlyList<TaskCompletionSource> waiters)
@@ -445,8 +496,7 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
         try
         {
             var request = new SecretReadRequest(_current, triggers, notices, _logger);
-            var set = await _source.ReadAsync(request, _stopping.Token)
-                ?? throw new InvalidOperationException($"{_source.Name} returned no secret set.");
+            var set = await ReadBoundedAsync(request);
             var changed = Apply(set, triggers, fireReload: true);
             activity?.SetTag("secretrotation.changed_keys", changed);
             RecordSuccess(triggers);
@@ -569,10 +619,11 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
         int failedAttempts;
         lock (_gate)
         {
-            var now = _time.GetUtcNow();
+            var now = _time.GetTimestamp();
             _hasLoaded = true;
-            _lastSuccess = now;
-            _nextRefreshBy = RefreshByLocked(now);
+            _lastSuccess = _time.GetUtcNow();
+            _lastSuccessTimestamp = now;
+            _nextRefreshBy = RefreshByLocked(now, _lastSuccess.Value);
             if (triggers == RefreshTriggers.ChangeNotice)
             {
                 // A targeted read saw only what the notices named: the poll, and a pending retry of a failed full read,
@@ -588,7 +639,7 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
             // A read the refresh-by clock alone asked for (a lease renewal, a TTL) does not count as a poll.
             if (triggers != RefreshTriggers.RefreshBy || _nextPoll is null)
             {
-                _nextPoll = _settings.NextPollDelay(Random.Shared.NextDouble()) is { } pollDelay ? now + pollDelay : null;
+                _nextPoll = _settings.NextPollDelay(_settings.Randomizer()) is { } pollDelay ? TimestampAfter(now, pollDelay) : null;
             }
         }
 
@@ -602,21 +653,20 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
     {
         lock (_gate)
         {
-            var now = _time.GetUtcNow();
             _consecutiveFailures++;
-            _lastFailure = now;
+            _lastFailure = _time.GetUtcNow();
             _lastError = exception.Message;
-            var retryDelay = _settings.BackoffDelay(_consecutiveFailures, Random.Shared.NextDouble());
-            _nextRetry = now + retryDelay;
+            var retryDelay = _settings.RetryDelay(_consecutiveFailures, exception.RetryAfter, _settings.Randomizer());
+            _nextRetry = TimestampAfter(_time.GetTimestamp(), retryDelay);
             return retryDelay;
         }
     }
 
-    private DateTimeOffset? NextScheduledLocked() =>
+    private long? NextScheduledLocked() =>
         _nextRetry ?? (_nextPoll is { } poll && (_nextRefreshBy is null || poll <= _nextRefreshBy) ? poll : _nextRefreshBy);
 
     /// <summary>The triggers of the clocks that are due, which are then consumed.</summary>
-    private RefreshTriggers TakeDueClocksLocked(DateTimeOffset now)
+    private RefreshTriggers TakeDueClocksLocked(long now)
     {
         if (_nextRetry is { } retry)
         {
@@ -645,16 +695,33 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
         return triggers;
     }
 
-    /// <summary>When an entry must be read again, but never sooner than the minimum interval (no busy loop on a past time).</summary>
-    private DateTimeOffset? RefreshByLocked(DateTimeOffset now)
+    /// <summary>
+    /// The timestamp at which an entry must be read again, but never sooner than the minimum interval (no busy loop on a
+    /// past time). The entry's wall-clock refresh-by time becomes a delay now, when it has just been read, and the wait runs
+    /// on the monotonic clock: a later jump of the wall clock neither postpones a lease renewal nor brings it forward.
+    /// </summary>
+    private long? RefreshByLocked(long now, DateTimeOffset wallNow)
     {
         if (_current.EarliestRefreshBy is not { } refreshBy)
         {
+            _refreshByConverted = null;
             return null;
         }
 
-        var earliestAllowed = now + _settings.MinimumRefreshInterval;
-        return refreshBy > earliestAllowed ? refreshBy : earliestAllowed;
+        long at;
+        if (_refreshByConverted is { } converted && converted.WallTime == refreshBy)
+        {
+            // The same time as before (a read that changed nothing): keep its deadline, whatever the wall clock did since.
+            at = converted.Timestamp;
+        }
+        else
+        {
+            at = TimestampAfter(now, refreshBy - wallNow);
+            _refreshByConverted = (refreshBy, at);
+        }
+
+        var earliestAllowed = TimestampAfter(now, _settings.MinimumRefreshInterval);
+        return at > earliestAllowed ? at : earliestAllowed;
     }
 
     private void WakeLocked()
@@ -671,6 +738,63 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
         }
 
         _idleWaiters.Clear();
+    }
+
+    /// <summary>
+    /// Reads the source, bounded by the read timeout. The read runs on the thread pool, so a source that blocks its thread
+    /// (a FIFO opened for reading) cannot hold the loop; a source that ignores its cancelled token is left running, and the
+    /// next read waits for it first (within its own timeout), so two reads of one store never run side by side.
+    /// </summary>
+    /// <exception cref="SecretSourceException">The read failed or timed out (the message names the source and the timeout).</exception>
+    /// <exception cref="OperationCanceledException">The provider is being disposed.</exception>
+    private async Task<SecretSet> ReadBoundedAsync(SecretReadRequest request)
+    {
+        var timeout = _settings.ReadTimeout;
+        using var timedOut = timeout == Timeout.InfiniteTimeSpan ? new CancellationTokenSource() : new CancellationTokenSource(timeout, _time);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, timedOut.Token);
+        var waitedForEarlierRead = false;
+        try
+        {
+            if (_abandonedRead is { IsCompleted: false } abandoned)
+            {
+                waitedForEarlierRead = true;
+                Log.WaitingForAbandonedRead(_logger, _source.Name, timeout);
+                await abandoned.WaitAsync(cancel.Token);
+            }
+
+            waitedForEarlierRead = false;
+            _abandonedRead = null;
+            var read = Task.Run(() => _source.ReadAsync(request, cancel.Token), CancellationToken.None);
+            try
+            {
+                return await read.WaitAsync(cancel.Token) ?? throw new InvalidOperationException($"{_source.Name} returned no secret set.");
+            }
+            catch (OperationCanceledException) when (!read.IsCompleted)
+            {
+                // Its outcome no longer matters, but is observed, so it cannot surface as an unobserved task exception.
+                _abandonedRead = read.ContinueWith(static finished => _ = finished.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                throw;
+            }
+        }
+        catch (Exception exception) when (timedOut.IsCancellationRequested && !_stopping.IsCancellationRequested)
+        {
+            var message = waitedForEarlierRead
+                ? $"an earlier read that timed out is still running (the source ignores cancellation), so no new read started within ReadTimeout ({timeout})"
+                : $"the read did not finish within ReadTimeout ({timeout})";
+            throw new SecretSourceException(_source.Name, message, new TimeoutException(message, exception));
+        }
+    }
+
+    /// <summary>Disposes the source now, or when a read that timed out and is still running ends, so no read sees it disposed.</summary>
+    private void DisposeSourceWhenNoReadRuns()
+    {
+        if (_abandonedRead is { IsCompleted: false } running)
+        {
+            running.ContinueWith(_ => _source.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            return;
+        }
+
+        _source.Dispose();
     }
 
     private SecretSourceException Wrap(Exception exception) =>

@@ -13,8 +13,10 @@ public sealed class EngineHarness : IDisposable
     private readonly IDisposable _reloadSubscription;
     private int _reloads;
 
-    public EngineHarness(ScriptedSecretSource source, Action<ScriptedConfigurationSource>? configure = null, CapturingLoggerProvider? logs = null)
+    /// <param name="time">The fake clock to drive, when a test needs it before the first read (default: a new one at 2026-11-26 12:00 UTC).</param>
+    public EngineHarness(ScriptedSecretSource source, Action<ScriptedConfigurationSource>? configure = null, CapturingLoggerProvider? logs = null, FakeTimeProvider? time = null)
     {
+        Time = time ?? new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
         Source = source;
         Logs = logs ?? new CapturingLoggerProvider();
         var configurationSource = new ScriptedConfigurationSource(source)
@@ -30,7 +32,7 @@ public sealed class EngineHarness : IDisposable
         _reloadSubscription = ChangeToken.OnChange(Configuration.GetReloadToken, () => Interlocked.Increment(ref _reloads));
     }
 
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
+    public FakeTimeProvider Time { get; }
 
     public ScriptedSecretSource Source { get; }
 

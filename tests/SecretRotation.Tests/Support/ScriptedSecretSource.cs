@@ -13,6 +13,9 @@ public sealed class ScriptedSecretSource : ISecretSource
     private readonly Channel<RecordedRead> _reads = Channel.CreateUnbounded<RecordedRead>();
     private readonly List<RecordedRead> _history = [];
     private Action? _changed;
+    private int _readsInFlight;
+    private int _mostReadsInFlight;
+    private int _cancelledReads;
 
     public string Name { get; init; } = "scripted:test";
 
@@ -21,6 +24,18 @@ public sealed class ScriptedSecretSource : ISecretSource
 
     /// <summary>When set, reads wait for it before returning.</summary>
     public TaskCompletionSource? Gate { get; set; }
+
+    /// <summary>
+    /// When set, reads block their thread on it and ignore cancellation, as a read of a FIFO does (bounded by
+    /// <see cref="Signal.Timeout"/>, so a broken test cannot hang the run).
+    /// </summary>
+    public ManualResetEventSlim? BlockingGate { get; set; }
+
+    /// <summary>The most reads that ever ran at the same time.</summary>
+    public int MostReadsInFlight => Volatile.Read(ref _mostReadsInFlight);
+
+    /// <summary>Reads that ended because their cancellation token was cancelled.</summary>
+    public int CancelledReads => Volatile.Read(ref _cancelledReads);
 
     public Func<SecretChangeNotice, bool> OwnsNotice { get; set; } = notice => notice.Store == "test";
 
@@ -75,13 +90,32 @@ public sealed class ScriptedSecretSource : ISecretSource
             _history.Add(read);
         }
 
-        _reads.Writer.TryWrite(read);
-        if (Gate is { } gate)
+        var inFlight = Interlocked.Increment(ref _readsInFlight);
+        lock (_history)
         {
-            await gate.Task.WaitAsync(cancellationToken);
+            _mostReadsInFlight = Math.Max(_mostReadsInFlight, inFlight);
         }
 
-        return Next(request);
+        try
+        {
+            _reads.Writer.TryWrite(read);
+            BlockingGate?.Wait(Signal.Timeout, CancellationToken.None);
+            if (Gate is { } gate)
+            {
+                await gate.Task.WaitAsync(cancellationToken);
+            }
+
+            return Next(request);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Interlocked.Increment(ref _cancelledReads);
+            throw;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _readsInFlight);
+        }
     }
 
     public IDisposable? Watch(Action changed)
