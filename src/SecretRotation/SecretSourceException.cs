@@ -33,4 +33,7 @@ public sealed class SecretSourceException : Exception
 
     /// <summary>The name of the source that failed.</summary>
     public string SourceName { get; }
+
+    /// <summary>How long the store asked callers to wait before trying again (an HTTP <c>Retry-After</c>), if it said.</summary>
+    public TimeSpan? RetryAfter { get; init; }
 }

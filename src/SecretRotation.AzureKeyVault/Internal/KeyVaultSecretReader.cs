@@ -130,7 +130,7 @@ internal sealed class KeyVaultSecretReader : ISecretSource
         catch (RequestFailedException exception)
         {
             await fetches.AbandonAsync();
-            throw KeyVaultErrors.ForList(Name, _vault, exception);
+            throw KeyVaultErrors.ForList(Name, _vault, exception, _time.GetUtcNow());
         }
         catch
         {
@@ -235,7 +235,7 @@ internal sealed class KeyVaultSecretReader : ISecretSource
         }
         catch (RequestFailedException exception)
         {
-            throw KeyVaultErrors.ForGet(Name, _vault, name, exception);
+            throw KeyVaultErrors.ForGet(Name, _vault, name, exception, _time.GetUtcNow());
         }
     }
 
