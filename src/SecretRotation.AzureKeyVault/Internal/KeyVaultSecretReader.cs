@@ -56,7 +56,8 @@ internal sealed class KeyVaultSecretReader : ISecretSource
             return false;
         }
 
-        return _names is null || _names.Contains(notice.SecretName, StringComparer.OrdinalIgnoreCase);
+        // Asked before any request: a name this source would never include (another app's prefix, an unlisted name) costs nothing.
+        return (_names is null || _names.Contains(notice.SecretName, StringComparer.OrdinalIgnoreCase)) && _mapper.MayInclude(notice.SecretName);
     }
 
     public async Task<SecretSet> ReadAsync(SecretReadRequest request, CancellationToken cancellationToken)
