@@ -89,6 +89,16 @@ internal sealed class KeyVaultSecretReader : ISecretSource
         return (_names is null || _names.Contains(notice.SecretName, StringComparer.OrdinalIgnoreCase)) && _mapper.MayInclude(notice.SecretName);
     }
 
+    public bool HoldsSecret(SecretChangeNotice notice)
+    {
+        ArgumentNullException.ThrowIfNull(notice);
+
+        // _loaded is replaced whole after each read, never changed in place, so reading it from another thread is safe.
+        return IsOwnNotice(notice)
+            && Volatile.Read(ref _loaded).TryGetValue(notice.SecretName, out var held)
+            && (notice.Version is null || string.Equals(held.Properties.Version, notice.Version, StringComparison.OrdinalIgnoreCase));
+    }
+
     public async Task<SecretSet> ReadAsync(SecretReadRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -112,7 +122,7 @@ internal sealed class KeyVaultSecretReader : ISecretSource
         }
 
         var set = BuildSet(loaded, Earliest(read.NextValidFrom, _listingDue), request.Logger);
-        _loaded = loaded;
+        Volatile.Write(ref _loaded, loaded);
         _nextValidFrom = read.NextValidFrom;
         ForgetVersionsOfUnloadedSecrets(loaded);
         foreach (var secret in loaded.Values)
