@@ -6,7 +6,7 @@ using SecretRotation.Benchmarks.Infrastructure;
 namespace SecretRotation.Benchmarks;
 
 /// <summary>
-/// <c>rotation-latency [--swaps N]</c>, <c>noop-triggers [--count N]</c>, <c>key-vault</c>, <c>vault</c>, <c>events</c>, <c>mirror</c>, <c>all</c> (the six harnesses), or
+/// <c>rotation-latency [--swaps N]</c>, <c>noop-triggers [--count N]</c>, <c>key-vault</c>, <c>vault</c>, <c>events</c>, <c>push-amplification</c>, <c>mirror</c>, <c>all</c> (the six harnesses), or
 /// <c>bench [BenchmarkDotNet arguments]</c>.
 /// </summary>
 public static class Program
@@ -23,6 +23,9 @@ public static class Program
           events                         Event Grid push to MapSecretRotationEvents on Kestrel, Key Vault emulator behind it:
                                          POST -> IOptionsMonitor.OnChange latency over 200 rotations (target p99 <= 25 ms) next to
                                          the 5-min poll's wait, and a burst of 1,000 events for 10 secrets (target <= 10 GETs)
+          push-amplification             SecretNewVersionCreated events for secrets the app does not hold (10 POSTs of 1,000), whole-vault
+                                         and prefix mode: Key Vault requests and managed bytes kept per 1,000 (targets: whole vault
+                                         <= 2 List pages + 0 GETs in all, prefix 0 requests)
           mirror                         Vault Mirror service over both emulators: Key Vault write -> new Vault version with Event Grid push
                                          (100 rotations) and with the 5-min poll (computed, confirmed on a fake clock), requests per
                                          mirrored rotation and per quiet poll for 30 secrets (no targets; sanity checks only)
@@ -57,6 +60,8 @@ public static class Program
                     return await EventsHarness.RunAsync(Console.Out);
                 case "mirror":
                     return await MirrorHarness.RunAsync(Console.Out);
+                case "push-amplification":
+                    return await PushAmplificationHarness.RunAsync(Console.Out);
                 case "all":
                     var latency = await RotationLatencyHarness.RunAsync(RotationLatencyHarness.DefaultSwaps, Console.Out);
                     Console.Out.WriteLine();
