@@ -85,7 +85,7 @@ internal sealed class KeyVaultSecretReader : ISecretSource
             return false;
         }
 
-        // Asked before any request: a name this source would never include (another app's prefix, an unlisted name) costs nothing.
+        // Asked before any request: a name this source would never include (another app's prefix, a name not in SecretNames) costs nothing.
         return (_names is null || _names.Contains(notice.SecretName, StringComparer.OrdinalIgnoreCase)) && _mapper.MayInclude(notice.SecretName);
     }
 
