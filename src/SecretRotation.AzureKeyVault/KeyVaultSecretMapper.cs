@@ -25,10 +25,23 @@ public class KeyVaultSecretMapper
     public string? Prefix { get; }
 
     /// <summary>Whether the secret becomes configuration. Disabled, not-yet-valid and expired secrets are left out before this is asked.</summary>
+    /// <remarks>The default asks <see cref="MayInclude(string)"/> with the secret's name.</remarks>
     public virtual bool Include(SecretProperties properties)
     {
         ArgumentNullException.ThrowIfNull(properties);
-        return Prefix is null || (properties.Name.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) && properties.Name.Length > Prefix.Length);
+        return MayInclude(properties.Name);
+    }
+
+    /// <summary>
+    /// Whether a secret of this name could become configuration, judged by its name alone. It is asked before any request
+    /// is made for a change notice (which names only the secret): a notice for a name this rejects costs no request and is
+    /// not this source's. The default checks <see cref="Prefix"/>; override it too when <see cref="Include"/> rejects names,
+    /// and never reject a name <see cref="Include"/> could accept.
+    /// </summary>
+    public virtual bool MayInclude(string secretName)
+    {
+        ArgumentNullException.ThrowIfNull(secretName);
+        return Prefix is null || (secretName.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) && secretName.Length > Prefix.Length);
     }
 
     /// <summary>The configuration key for an included secret.</summary>

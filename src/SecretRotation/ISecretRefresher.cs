@@ -28,4 +28,12 @@ public interface ISecretRefresher
     /// </summary>
     /// <exception cref="SecretSourceException">The notice was this source's and the read failed; the last good data is kept.</exception>
     Task<bool> RefreshAsync(SecretChangeNotice notice, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Whether this provider serves the secret the notice names now (and, when the notice names a version, that version),
+    /// without reading anything. Push handlers use it to record expiry announcements only for secrets the app holds.
+    /// </summary>
+    /// <remarks>The providers of <see cref="SecretConfigurationSource"/> ask their source; other implementations hold nothing by default.</remarks>
+    bool HoldsSecret(SecretChangeNotice notice) =>
+        this is Engine.SecretConfigurationProvider provider && provider.Source.HoldsSecret(notice);
 }

@@ -24,4 +24,11 @@ public interface ISecretSource : IDisposable
 
     /// <summary>Whether a change notice concerns this source.</summary>
     bool IsOwnNotice(SecretChangeNotice notice) => false;
+
+    /// <summary>
+    /// Whether the source serves the secret a notice names now (and, when the notice names a version, that version),
+    /// answered from what it holds, without reading. Health checks use it to keep only announcements about this app's
+    /// secrets. Called from any thread.
+    /// </summary>
+    bool HoldsSecret(SecretChangeNotice notice) => false;
 }

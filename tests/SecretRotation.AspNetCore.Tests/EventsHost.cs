@@ -40,7 +40,7 @@ internal sealed class EventsHost : IAsyncDisposable
 
     public int Reloads => Volatile.Read(ref _reloads);
 
-    public static async Task<EventsHost> StartAsync(Action<KeyVaultEmulator>? seed = null, Action<SecretRotationEventsOptions>? configure = null, Action<WebApplicationBuilder>? build = null)
+    public static async Task<EventsHost> StartAsync(Action<KeyVaultEmulator>? seed = null, Action<SecretRotationEventsOptions>? configure = null, Action<WebApplicationBuilder>? build = null, Action<AzureKeyVaultSecretsSource>? source = null)
     {
         var vault = await KeyVaultEmulator.StartAsync();
         vault.SetSecret("Db--Password", "push-1");
@@ -50,7 +50,11 @@ internal sealed class EventsHost : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Trace);
-        builder.Configuration.AddAzureKeyVaultSecrets(vault.CreateClient(), s => s.PollInterval = null);
+        builder.Configuration.AddAzureKeyVaultSecrets(vault.CreateClient(), s =>
+        {
+            s.PollInterval = null;
+            source?.Invoke(s);
+        });
         builder.Services.AddSecretRotation();
         build?.Invoke(builder);
         var app = builder.Build();

@@ -6,8 +6,8 @@ using SecretRotation.Benchmarks.Infrastructure;
 namespace SecretRotation.Benchmarks;
 
 /// <summary>
-/// <c>rotation-latency [--swaps N]</c>, <c>noop-triggers [--count N]</c>, <c>key-vault</c>, <c>vault</c>, <c>events</c>, <c>mirror</c>,
-/// <c>expiry-memory [--reloads N]</c>, <c>all</c> (the seven harnesses), or
+/// <c>rotation-latency [--swaps N]</c>, <c>noop-triggers [--count N]</c>, <c>key-vault</c>, <c>vault</c>, <c>events</c>,
+/// <c>push-amplification</c>, <c>mirror</c>, <c>expiry-memory [--reloads N]</c>, <c>all</c> (the eight harnesses), or
 /// <c>bench [BenchmarkDotNet arguments]</c>.
 /// </summary>
 public static class Program
@@ -24,12 +24,16 @@ public static class Program
           events                         Event Grid push to MapSecretRotationEvents on Kestrel, Key Vault emulator behind it:
                                          POST -> IOptionsMonitor.OnChange latency over 200 rotations (target p99 <= 25 ms) next to
                                          the 5-min poll's wait, and a burst of 1,000 events for 10 secrets (target <= 10 GETs)
+          push-amplification             SecretNewVersionCreated events for secrets the app does not hold (10 POSTs of 1,000), whole-vault
+                                         and prefix mode: Key Vault requests and managed bytes kept per 1,000 (targets: whole vault
+                                         <= 2 List pages + 0 GETs in all, prefix 0 requests)
           mirror                         Vault Mirror service over both emulators: Key Vault write -> new Vault version with Event Grid push
                                          (100 rotations) and with the 5-min poll (computed, confirmed on a fake clock), requests per
                                          mirrored rotation and per quiet poll for 30 secrets (no targets; sanity checks only)
           expiry-memory [--reloads N]    managed heap before/after N reloads (default 10,000) of 20 secrets near expiry, new versions
                                          each time (target: flat within 1 MiB)
-          all                            rotation-latency, noop-triggers, key-vault, vault, events, mirror and expiry-memory, with their defaults
+          all                            rotation-latency, noop-triggers, key-vault, vault, events, push-amplification, mirror and
+                                         expiry-memory, with their defaults
           bench [BenchmarkDotNet args]   BenchmarkDotNet, e.g. bench --job short (all benchmarks unless --filter is given)
         """;
 
@@ -60,6 +64,8 @@ public static class Program
                     return await EventsHarness.RunAsync(Console.Out);
                 case "mirror":
                     return await MirrorHarness.RunAsync(Console.Out);
+                case "push-amplification":
+                    return await PushAmplificationHarness.RunAsync(Console.Out);
                 case "expiry-memory":
                     return await ExpiryMemoryHarness.RunAsync(
                         HarnessArguments.PositiveInt(rest, "--reloads", ExpiryMemoryHarness.DefaultReloads), Console.Out);
@@ -74,10 +80,12 @@ public static class Program
                     Console.Out.WriteLine();
                     var events = await EventsHarness.RunAsync(Console.Out);
                     Console.Out.WriteLine();
+                    var amplification = await PushAmplificationHarness.RunAsync(Console.Out);
+                    Console.Out.WriteLine();
                     var mirror = await MirrorHarness.RunAsync(Console.Out);
                     Console.Out.WriteLine();
                     var expiryMemory = await ExpiryMemoryHarness.RunAsync(ExpiryMemoryHarness.DefaultReloads, Console.Out);
-                    return new[] { latency, noop, keyVault, vault, events, mirror, expiryMemory }.Max();
+                    return new[] { latency, noop, keyVault, vault, events, amplification, mirror, expiryMemory }.Max();
                 case "bench":
                     BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(WithDefaultFilter(rest));
                     return 0;

@@ -14,7 +14,7 @@ internal static partial class EventsLog
     [LoggerMessage(302, LogLevel.Debug, "No secret source reads vault {Vault}; ignoring the event for '{SecretName}'.")]
     public static partial void NoSourceForVault(ILogger logger, string vault, string secretName);
 
-    [LoggerMessage(303, LogLevel.Warning, "Key Vault reports {EventType} for secret '{SecretName}' in {Vault}; refreshing.")]
+    [LoggerMessage(303, LogLevel.Warning, "Key Vault reports {EventType} for secret '{SecretName}' in {Vault}, which this app holds.")]
     public static partial void ExpiryEvent(ILogger logger, string eventType, string secretName, string vault);
 
     [LoggerMessage(304, LogLevel.Warning, "Refreshing after events for {Vault} failed or timed out ({Reason}); answering 503 so the sender retries.")]
@@ -28,4 +28,7 @@ internal static partial class EventsLog
 
     [LoggerMessage(307, LogLevel.Information, "Answered the Event Grid subscription validation handshake.")]
     public static partial void Validated(ILogger logger);
+
+    [LoggerMessage(308, LogLevel.Debug, "Key Vault reports {EventType} for secret '{SecretName}' in {Vault}, which no source holds; not recorded.")]
+    public static partial void ExpiryEventNotHeld(ILogger logger, string eventType, string secretName, string vault);
 }

@@ -49,14 +49,17 @@ internal sealed class SecretRotationEventDispatcher(IConfiguration configuration
             return DispatchResult.Done(0);
         }
 
+        var refreshers = configuration.GetSecretRefreshers();
         var notices = new List<SecretChangeNotice>();
+        var announcements = new List<(IncomingEvent Event, KeyVaultEventData Data, SecretChangeNotice Secret, bool HeldBefore)>();
         foreach (var (incoming, data) in fresh)
         {
             var version = data.Version;
             if (incoming.Type != KeyVaultEventTypes.SecretNewVersionCreated)
             {
-                EventsLog.ExpiryEvent(logger, incoming.Type, data.ObjectName, data.VaultName);
-                alerts.Record(data.VaultName, data.ObjectName, incoming.Type, options.TimeProvider.GetUtcNow());
+                // Only announcements about secrets this app holds count (before the refresh: an expired one drops out).
+                var secret = new SecretChangeNotice(AzureKeyVaultStoreKind, data.Store, data.ObjectName, data.Version);
+                announcements.Add((incoming, data, secret, Holds(refreshers, secret)));
 
                 // The loaded version is the one expiring: a notice naming it would be skipped as seen, so name none.
                 version = null;
@@ -74,7 +77,8 @@ internal sealed class SecretRotationEventDispatcher(IConfiguration configuration
             await Task.Delay(options.MaxRandomDelay * Random.Shared.NextDouble(), options.TimeProvider, cancellationToken);
         }
 
-        var result = await RefreshAsync(notices, cancellationToken);
+        var result = await RefreshAsync(refreshers, notices, cancellationToken);
+        RecordAnnouncements(refreshers, announcements, result.Status == DispatchStatus.Done);
         foreach (var (incoming, data) in fresh)
         {
             Count(incoming.Type, result.Status == DispatchStatus.Done ? "handled" : "failed");
@@ -95,9 +99,31 @@ internal sealed class SecretRotationEventDispatcher(IConfiguration configuration
     /// <summary>The store kind the Key Vault source answers to (kept here so this package needs no Key Vault reference).</summary>
     private const string AzureKeyVaultStoreKind = "AzureKeyVault";
 
-    private async Task<DispatchResult> RefreshAsync(List<SecretChangeNotice> notices, CancellationToken cancellationToken)
+    private static bool Holds(IReadOnlyList<ISecretRefresher> refreshers, SecretChangeNotice secret) =>
+        refreshers.Any(refresher => refresher.HoldsSecret(secret));
+
+    private void RecordAnnouncements(
+        IReadOnlyList<ISecretRefresher> refreshers,
+        List<(IncomingEvent Event, KeyVaultEventData Data, SecretChangeNotice Secret, bool HeldBefore)> announcements,
+        bool refreshed)
     {
-        var refreshers = configuration.GetSecretRefreshers();
+        foreach (var (incoming, data, secret, heldBefore) in announcements)
+        {
+            if (heldBefore || (refreshed && Holds(refreshers, secret)))
+            {
+                EventsLog.ExpiryEvent(logger, incoming.Type, data.ObjectName, data.VaultName);
+                var expires = data.Expires is { } exp && exp is >= -62_135_596_800 and <= 253_402_300_799 ? DateTimeOffset.FromUnixTimeSeconds(exp) : (DateTimeOffset?)null;
+                alerts.Record(new ExpiryAlert(data.VaultName, secret, incoming.Type, options.TimeProvider.GetUtcNow(), expires));
+            }
+            else
+            {
+                EventsLog.ExpiryEventNotHeld(logger, incoming.Type, data.ObjectName, data.VaultName);
+            }
+        }
+    }
+
+    private async Task<DispatchResult> RefreshAsync(IReadOnlyList<ISecretRefresher> refreshers, List<SecretChangeNotice> notices, CancellationToken cancellationToken)
+    {
         var refreshes = notices.Select(notice => (notice, Tasks: refreshers.Select(r => r.RefreshAsync(notice, cancellationToken)).ToArray())).ToArray();
         var all = Task.WhenAll(refreshes.SelectMany(r => r.Tasks));
         try

@@ -12,6 +12,15 @@ namespace SecretRotation.AspNetCore.HealthChecks;
 /// </summary>
 internal sealed class SecretRotationHealthCheck(IConfiguration configuration, SecretRotationHealthCheckOptions options, ExpiryAlerts alerts, TimeProvider timeProvider) : IHealthCheck
 {
+    /// <summary>The most names one problem lists in the description; the rest are counted.</summary>
+    internal const int MaxNamesPerProblem = 10;
+
+    /// <summary>The longest description; health endpoints and probes log it, and it is built on every check.</summary>
+    internal const int MaxDescriptionLength = 2_048;
+
+    /// <summary>The most announcements listed in the check's data.</summary>
+    internal const int MaxAlertsInData = 100;
+
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -41,7 +50,7 @@ internal sealed class SecretRotationHealthCheck(IConfiguration configuration, Se
 
             if (status.KeysNearExpiry.Count > 0)
             {
-                degraded.Add($"{name} has secrets near expiry or expired: {string.Join(", ", status.KeysNearExpiry)}");
+                degraded.Add($"{name} has secrets near expiry or expired: {Names(status.KeysNearExpiry)}");
             }
 
             var key = name;
@@ -53,11 +62,14 @@ internal sealed class SecretRotationHealthCheck(IConfiguration configuration, Se
             data[key] = status.LastError is { } error ? $"{status}, lastError={error}" : status.ToString();
         }
 
-        var announced = alerts.Current(now, options.ExpiryAlertWindow);
-        if (announced.Count > 0)
+        var announced = alerts.Current(now, options.ExpiryAlertWindow, secret => refreshers.Any(refresher => refresher.HoldsSecret(secret)))
+            .Select(alert => alert.ToString())
+            .Order(StringComparer.OrdinalIgnoreCase)
+            .ToArray();
+        if (announced.Length > 0)
         {
-            degraded.Add($"Key Vault announced: {string.Join(", ", announced)}");
-            data["keyVaultExpiryAlerts"] = announced;
+            degraded.Add($"Key Vault announced: {Names(announced)}");
+            data["keyVaultExpiryAlerts"] = announced.Length <= MaxAlertsInData ? announced : announced[..MaxAlertsInData];
         }
 
         var problems = unhealthy.Concat(degraded).ToArray();
@@ -67,8 +79,18 @@ internal sealed class SecretRotationHealthCheck(IConfiguration configuration, Se
         var description = problems.Length > 0
             ? string.Join("; ", problems)
             : string.Create(CultureInfo.InvariantCulture, $"{refreshers.Count} secret source(s) healthy");
+        if (description.Length > MaxDescriptionLength)
+        {
+            description = string.Concat(description.AsSpan(0, MaxDescriptionLength - 1), "…");
+        }
+
         return Task.FromResult(new HealthCheckResult(healthStatus, description, exception: null, data));
     }
 
     private static long Minutes(TimeSpan age) => (long)age.TotalMinutes;
+
+    private static string Names(IReadOnlyList<string> names) =>
+        names.Count <= MaxNamesPerProblem
+            ? string.Join(", ", names)
+            : string.Create(CultureInfo.InvariantCulture, $"{string.Join(", ", names.Take(MaxNamesPerProblem))} and {names.Count - MaxNamesPerProblem} more");
 }

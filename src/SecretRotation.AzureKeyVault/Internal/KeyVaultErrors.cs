@@ -6,18 +6,18 @@ namespace SecretRotation.AzureKeyVault.Internal;
 /// <summary>Turns Key Vault's errors into messages that say what permission is missing. Key Vault errors carry no values.</summary>
 internal static class KeyVaultErrors
 {
-    public static SecretSourceException ForList(string source, string vault, RequestFailedException exception) =>
-        Describe(source, vault, "list secrets", "List", exception,
+    public static SecretSourceException ForList(string source, string vault, RequestFailedException exception, DateTimeOffset now) =>
+        Describe(source, vault, "list secrets", "List", exception, now,
             " Or name the secrets to read (AzureKeyVaultSecretsSource.SecretNames) so that only 'Get' is needed.");
 
-    public static SecretSourceException ForGet(string source, string vault, string secretName, RequestFailedException exception) =>
-        Describe(source, vault, $"get secret '{secretName}'", "Get", exception, string.Empty);
+    public static SecretSourceException ForGet(string source, string vault, string secretName, RequestFailedException exception, DateTimeOffset now) =>
+        Describe(source, vault, $"get secret '{secretName}'", "Get", exception, now, string.Empty);
 
     /// <summary>Key Vault answers 403 with inner code <c>SecretDisabled</c> for a disabled secret: not a permission problem.</summary>
     public static bool IsDisabledSecret(RequestFailedException exception) =>
         exception.Status == 403 && KeyVaultErrorBody.InnerErrorCode(exception) == "SecretDisabled";
 
-    private static SecretSourceException Describe(string source, string vault, string operation, string permission, RequestFailedException exception, string hint)
+    private static SecretSourceException Describe(string source, string vault, string operation, string permission, RequestFailedException exception, DateTimeOffset now, string hint)
     {
         var code = exception.ErrorCode ?? "no error code";
         var inner = KeyVaultErrorBody.InnerErrorCode(exception);
@@ -29,6 +29,7 @@ internal static class KeyVaultErrors
             0 => $"Key Vault '{vault}' could not be reached trying to {operation}: {exception.InnerException?.Message ?? "no response"}.",
             _ => $"Key Vault '{vault}' failed to {operation} (HTTP {exception.Status} {codes}).",
         };
-        return new SecretSourceException(source, message, exception);
+        // The SDK's own retries honour Retry-After; once they give up, the engine's next try should too.
+        return new SecretSourceException(source, message, exception) { RetryAfter = RetryAfterHeader.From(exception, now) };
     }
 }

@@ -22,4 +22,10 @@ internal static partial class KeyVaultLog
 
     [LoggerMessage(105, LogLevel.Debug, "{Source}: listed {Listed} secret(s) in {Pages} page(s), fetched {Fetched}.")]
     public static partial void PollSummary(ILogger logger, string source, int listed, int pages, int fetched);
+
+    [LoggerMessage(106, LogLevel.Debug, "Change notices name {Count} secret(s) of {Source}, {Unlisted} not in its last listing: listing the vault instead of fetching each.")]
+    public static partial void NoticesListVault(ILogger logger, int count, int unlisted, string source);
+
+    [LoggerMessage(107, LogLevel.Debug, "Change notices name {Count} secret(s) of {Source}, {Unlisted} not in its last listing; it was listed moments ago, so the next listing is at {Due:O}.")]
+    public static partial void NoticesWaitForListing(ILogger logger, int count, int unlisted, string source, DateTimeOffset due);
 }

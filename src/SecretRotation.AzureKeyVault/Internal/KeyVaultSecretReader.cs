@@ -19,6 +19,20 @@ internal sealed class KeyVaultSecretReader : ISecretSource
 {
     private const int RememberedVersionsPerSecret = 16;
 
+    /// <summary>
+    /// The most secrets one targeted read fetches one by one. Change notices naming more (distinct, unseen) secrets make the
+    /// read a poll instead (list, then fetch what changed): past this many GETs a list is cheaper for vaults of up to
+    /// 800 secrets (25 a page), and a flood of notices costs list pages, not a GET per name.
+    /// </summary>
+    internal const int MaxNoticesPerRead = 32;
+
+    /// <summary>
+    /// The shortest time between two listings that change notices ask for (notices naming a secret the last listing did not
+    /// show). Notices that arrive sooner wait for a listing at the end of this interval; a stream of notices for names that
+    /// do not exist costs at most one listing per interval.
+    /// </summary>
+    internal static readonly TimeSpan NoticeListingInterval = TimeSpan.FromSeconds(30);
+
     private readonly SecretClient _client;
     private readonly string[]? _names;
     private readonly KeyVaultSecretMapper _mapper;
@@ -31,6 +45,9 @@ internal sealed class KeyVaultSecretReader : ISecretSource
 
     private Dictionary<string, LoadedSecret> _loaded = new(StringComparer.OrdinalIgnoreCase);
     private DateTimeOffset? _nextValidFrom;
+    private HashSet<string> _listed = new(StringComparer.OrdinalIgnoreCase);
+    private long? _lastListing;
+    private DateTimeOffset? _listingDue;
 
     public KeyVaultSecretReader(SecretClient client, string[]? names, KeyVaultSecretMapper mapper, int maxConcurrency, bool expandJson, TimeProvider time)
     {
@@ -48,6 +65,18 @@ internal sealed class KeyVaultSecretReader : ISecretSource
 
     public int MaxConcurrency => _maxConcurrency;
 
+    /// <summary>How many secret versions are remembered as seen, for tests and benchmarks (bounded by the secrets held).</summary>
+    internal int RememberedVersionCount
+    {
+        get
+        {
+            lock (_seenVersions)
+            {
+                return _seenVersions.Values.Sum(versions => versions.Count);
+            }
+        }
+    }
+
     public bool IsOwnNotice(SecretChangeNotice notice)
     {
         ArgumentNullException.ThrowIfNull(notice);
@@ -56,21 +85,46 @@ internal sealed class KeyVaultSecretReader : ISecretSource
             return false;
         }
 
-        return _names is null || _names.Contains(notice.SecretName, StringComparer.OrdinalIgnoreCase);
+        // Asked before any request: a name this source would never include (another app's prefix, a name not in SecretNames) costs nothing.
+        return (_names is null || _names.Contains(notice.SecretName, StringComparer.OrdinalIgnoreCase)) && _mapper.MayInclude(notice.SecretName);
+    }
+
+    public bool HoldsSecret(SecretChangeNotice notice)
+    {
+        ArgumentNullException.ThrowIfNull(notice);
+
+        // _loaded is replaced whole after each read, never changed in place, so reading it from another thread is safe.
+        return IsOwnNotice(notice)
+            && Volatile.Read(ref _loaded).TryGetValue(notice.SecretName, out var held)
+            && (notice.Version is null || string.Equals(held.Properties.Version, notice.Version, StringComparison.OrdinalIgnoreCase));
     }
 
     public async Task<SecretSet> ReadAsync(SecretReadRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var (loaded, nextValidFrom) = request.IsTargeted
+        var started = _time.GetTimestamp();
+        var read = request.IsTargeted
             ? await ReadNoticesAsync(request, cancellationToken)
             : _names is null
-                ? await ReadWholeVaultAsync(request.Logger, cancellationToken)
+                ? await ReadWholeVaultAsync(request.Logger, mustFetch: [], cancellationToken)
                 : await ReadNamedAsync(request.Logger, cancellationToken);
 
-        var set = BuildSet(loaded, nextValidFrom, request.Logger);
-        _loaded = loaded;
-        _nextValidFrom = nextValidFrom;
+        var loaded = read.Loaded;
+        if (read.Listed is not null)
+        {
+            _listed = read.Listed;
+            _lastListing = started;
+            _listingDue = null;
+        }
+        else if (read.ListingDue is { } due && (_listingDue is null || due < _listingDue))
+        {
+            _listingDue = due;
+        }
+
+        var set = BuildSet(loaded, Earliest(read.NextValidFrom, _listingDue), request.Logger);
+        Volatile.Write(ref _loaded, loaded);
+        _nextValidFrom = read.NextValidFrom;
+        ForgetVersionsOfUnloadedSecrets(loaded);
         foreach (var secret in loaded.Values)
         {
             Remember(secret.Properties.Name, secret.Properties.Version);
@@ -78,9 +132,10 @@ internal sealed class KeyVaultSecretReader : ISecretSource
 
         // A notice's version was current when the event was sent; the latest we just fetched is at least as new, so that
         // version is now passed and a later notice naming it (a redelivery by another path, a burst) fetches nothing.
+        // Only for secrets we hold: versions named for anything else would be remembered forever.
         if (request.IsTargeted)
         {
-            foreach (var notice in request.Notices.Where(n => n.Version is not null && IsOwnNotice(n)))
+            foreach (var notice in request.Notices.Where(n => n.Version is not null && loaded.ContainsKey(n.SecretName) && IsOwnNotice(n)))
             {
                 Remember(notice.SecretName, notice.Version);
             }
@@ -94,11 +149,13 @@ internal sealed class KeyVaultSecretReader : ISecretSource
         // The SecretClient belongs to the caller (or to the extension method that made it) and holds nothing to release.
     }
 
-    private async Task<(Dictionary<string, LoadedSecret>, DateTimeOffset?)> ReadWholeVaultAsync(ILogger logger, CancellationToken cancellationToken)
+    /// <summary>Lists the vault and fetches what is new or changed, plus <paramref name="mustFetch"/> (names change notices asked for).</summary>
+    private async Task<VaultRead> ReadWholeVaultAsync(ILogger logger, IReadOnlyCollection<string> mustFetch, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         DateTimeOffset? nextValidFrom = null;
         var next = new Dictionary<string, LoadedSecret>(StringComparer.OrdinalIgnoreCase);
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         int pages = 0, listed = 0;
 
         // Fetches start as soon as the page that names them arrives, not after the last page.
@@ -111,12 +168,18 @@ internal sealed class KeyVaultSecretReader : ISecretSource
                 foreach (var properties in page.Values)
                 {
                     listed++;
+                    if (_mapper.MayInclude(properties.Name))
+                    {
+                        names.Add(properties.Name);
+                    }
+
                     if (!IsUsable(properties, now, ref nextValidFrom, logger) || !_mapper.Include(properties))
                     {
                         continue;
                     }
 
-                    if (_loaded.TryGetValue(properties.Name, out var known) && known.IsCurrent(properties))
+                    if (_loaded.TryGetValue(properties.Name, out var known) && known.IsCurrent(properties)
+                        && !mustFetch.Contains(properties.Name, StringComparer.OrdinalIgnoreCase))
                     {
                         next[properties.Name] = known;
                     }
@@ -130,7 +193,7 @@ internal sealed class KeyVaultSecretReader : ISecretSource
         catch (RequestFailedException exception)
         {
             await fetches.AbandonAsync();
-            throw KeyVaultErrors.ForList(Name, _vault, exception);
+            throw KeyVaultErrors.ForList(Name, _vault, exception, _time.GetUtcNow());
         }
         catch
         {
@@ -139,8 +202,16 @@ internal sealed class KeyVaultSecretReader : ISecretSource
         }
 
         var fetched = await fetches.CompleteAsync();
-        foreach (var (name, secret) in fetched)
+        foreach (var (name, fetchedSecret) in fetched)
         {
+            var secret = fetchedSecret;
+            if (secret is not null && _loaded.TryGetValue(name, out var before) && !before.IsSettled
+                && secret.Properties.UpdatedOn == before.Properties.UpdatedOn)
+            {
+                // Same 'updated' second as an unsettled fetch: this was its safety re-read, and one is enough.
+                secret = secret.AsSafetyReread();
+            }
+
             if (secret is not null && IsUsable(secret.Properties, now, ref nextValidFrom, logger) && _mapper.Include(secret.Properties))
             {
                 next[name] = secret;
@@ -148,10 +219,10 @@ internal sealed class KeyVaultSecretReader : ISecretSource
         }
 
         KeyVaultLog.PollSummary(logger, Name, listed, pages, fetched.Count);
-        return (next, nextValidFrom);
+        return new VaultRead(next, nextValidFrom, names);
     }
 
-    private async Task<(Dictionary<string, LoadedSecret>, DateTimeOffset?)> ReadNamedAsync(ILogger logger, CancellationToken cancellationToken)
+    private async Task<VaultRead> ReadNamedAsync(ILogger logger, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         DateTimeOffset? nextValidFrom = null;
@@ -164,18 +235,19 @@ internal sealed class KeyVaultSecretReader : ISecretSource
             }
         }
 
-        return (next, nextValidFrom);
+        return new VaultRead(next, nextValidFrom);
     }
 
-    private async Task<(Dictionary<string, LoadedSecret>, DateTimeOffset?)> ReadNoticesAsync(SecretReadRequest request, CancellationToken cancellationToken)
+    private async Task<VaultRead> ReadNoticesAsync(SecretReadRequest request, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         var nextValidFrom = _nextValidFrom;
         var next = new Dictionary<string, LoadedSecret>(_loaded, StringComparer.OrdinalIgnoreCase);
         var names = new List<string>();
+        var named = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var notice in request.Notices)
         {
-            if (!IsOwnNotice(notice) || names.Contains(notice.SecretName, StringComparer.OrdinalIgnoreCase))
+            if (named.Contains(notice.SecretName) || !IsOwnNotice(notice))
             {
                 continue;
             }
@@ -188,6 +260,30 @@ internal sealed class KeyVaultSecretReader : ISecretSource
             }
 
             names.Add(notice.SecretName);
+            named.Add(notice.SecretName);
+        }
+
+        // Whole vault: a name the last listing did not show may be new, or may not exist at all. One listing answers for
+        // every such name (instead of a GET each), and too many names at once make the read a poll.
+        DateTimeOffset? listingDue = null;
+        if (_names is null && names.Count > 0)
+        {
+            var unlisted = names.Count(name => !_listed.Contains(name) && !_loaded.ContainsKey(name));
+            if (unlisted > 0 || names.Count > MaxNoticesPerRead)
+            {
+                var wait = _lastListing is { } last ? NoticeListingInterval - _time.GetElapsedTime(last) : TimeSpan.Zero;
+                if (wait <= TimeSpan.Zero)
+                {
+                    KeyVaultLog.NoticesListVault(request.Logger, names.Count, unlisted, Name);
+                    return await ReadWholeVaultAsync(request.Logger, names.Count <= MaxNoticesPerRead ? names : [], cancellationToken);
+                }
+
+                // Listed a moment ago: the listing waits (the engine reads again at its due time); the secrets the last
+                // listing showed are still fetched now unless there are too many.
+                listingDue = now + wait;
+                KeyVaultLog.NoticesWaitForListing(request.Logger, names.Count, unlisted, Name, listingDue.Value);
+                names = names.Count <= MaxNoticesPerRead ? names.Where(name => _listed.Contains(name) || _loaded.ContainsKey(name)).ToList() : [];
+            }
         }
 
         foreach (var (name, secret) in await FetchAsync(names, request.Logger, cancellationToken))
@@ -199,7 +295,7 @@ internal sealed class KeyVaultSecretReader : ISecretSource
             }
         }
 
-        return (next, nextValidFrom);
+        return new VaultRead(next, nextValidFrom, ListingDue: listingDue);
     }
 
     /// <summary>Fetches the latest version of each secret, at most <see cref="_maxConcurrency"/> at once. Null: deleted or disabled.</summary>
@@ -235,7 +331,7 @@ internal sealed class KeyVaultSecretReader : ISecretSource
         }
         catch (RequestFailedException exception)
         {
-            throw KeyVaultErrors.ForGet(Name, _vault, name, exception);
+            throw KeyVaultErrors.ForGet(Name, _vault, name, exception, _time.GetUtcNow());
         }
     }
 
@@ -329,11 +425,25 @@ internal sealed class KeyVaultSecretReader : ISecretSource
             && string.Equals(store, host[..dot], StringComparison.OrdinalIgnoreCase);
     }
 
+    private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null || a <= b ? a : b;
+
     private bool HasSeen(string name, string version)
     {
         lock (_seenVersions)
         {
             return _seenVersions.TryGetValue(name, out var versions) && versions.Contains(version, StringComparer.OrdinalIgnoreCase);
+        }
+    }
+
+    /// <summary>Versions are remembered only for secrets held now, so names that come and go leave nothing behind.</summary>
+    private void ForgetVersionsOfUnloadedSecrets(Dictionary<string, LoadedSecret> loaded)
+    {
+        lock (_seenVersions)
+        {
+            foreach (var name in _seenVersions.Keys.Where(name => !loaded.ContainsKey(name)).ToArray())
+            {
+                _seenVersions.Remove(name);
+            }
         }
     }
 
