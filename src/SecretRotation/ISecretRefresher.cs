@@ -34,6 +34,5 @@ public interface ISecretRefresher
     /// without reading anything. Push handlers use it to record expiry announcements only for secrets the app holds.
     /// </summary>
     /// <remarks>The providers of <see cref="SecretConfigurationSource"/> ask their source; other implementations hold nothing by default.</remarks>
-    bool HoldsSecret(SecretChangeNotice notice) =>
-        this is Engine.SecretConfigurationProvider provider && provider.Source.HoldsSecret(notice);
+    bool HoldsSecret(SecretChangeNotice notice) => false;
 }

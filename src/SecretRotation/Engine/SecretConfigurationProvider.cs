@@ -182,6 +182,12 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
         }
     }
 
+    public bool HoldsSecret(SecretChangeNotice notice)
+    {
+        ArgumentNullException.ThrowIfNull(notice);
+        return _source.HoldsSecret(notice);
+    }
+
     public async Task<bool> RefreshAsync(SecretChangeNotice notice, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(notice);
