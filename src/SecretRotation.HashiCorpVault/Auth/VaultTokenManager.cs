@@ -104,9 +104,16 @@ internal sealed class VaultTokenManager(VaultAuthMethod auth, VaultHttpClient cl
     /// </summary>
     public async Task<bool> TryReplaceDeadTokenAsync(ILogger logger, CancellationToken cancellationToken)
     {
+        var dead = _token?.Value;
         if (!await TryLogInAgainAsync(logger, cancellationToken))
         {
             return false;
+        }
+
+        if (_token!.Value == dead)
+        {
+            // A token file that still holds the dead token: nothing learned about lookup-self.
+            return true;
         }
 
         try

@@ -81,7 +81,7 @@ internal sealed partial class VaultSecretReader : ISecretSource
             foreach (var (field, value) in state.Fields)
             {
                 var key = string.IsNullOrEmpty(mapping.Section) ? field : ConfigurationPath.Combine(mapping.Section, field);
-                entries[key] = new SecretEntry(value, state.Version?.ToString(CultureInfo.InvariantCulture), state.NextActionAt);
+                entries[key] = new SecretEntry(value, state.Version?.ToString(CultureInfo.InvariantCulture), WallClock(state.NextActionDue));
             }
         }
 
@@ -100,10 +100,9 @@ internal sealed partial class VaultSecretReader : ISecretSource
 
     private async Task<PathState> RefreshAsync(VaultSecretMapping mapping, PathState? state, SecretReadRequest request, CancellationToken cancellationToken)
     {
-        var now = _time.GetUtcNow();
         var logger = request.Logger;
         state ??= await DetectAsync(mapping, logger, cancellationToken);
-        var due = state.NextActionAt is { } at && at <= now;
+        var due = state.NextActionDue is { } at && _time.GetElapsedTime(at) >= TimeSpan.Zero;
         var initial = (request.Triggers & Everything) != 0 || !state.Loaded;
         var check = (request.Triggers & Checks) != 0;
 
@@ -125,7 +124,7 @@ internal sealed partial class VaultSecretReader : ISecretSource
             case VaultSecretKind.KvV1:
                 // Without a ttl field a KV v1 secret has nothing but the poll; with one, it is read again near it.
                 var asked = (request.Triggers & RefreshTriggers.Manual) != 0;
-                return initial || due || asked || (check && state.NextActionAt is null) ? await ReadPlainAsync(mapping, state, logger, cancellationToken) : state;
+                return initial || due || asked || (check && state.NextActionDue is null) ? await ReadPlainAsync(mapping, state, logger, cancellationToken) : state;
 
             default:
                 // A manual refresh must not mint new credentials: leased secrets move only on their own clock.
@@ -225,6 +224,7 @@ internal sealed partial class VaultSecretReader : ISecretSource
     private async Task<PathState> ReadUndecidedAsync(VaultSecretMapping mapping, PathState state, ILogger logger, CancellationToken cancellationToken)
     {
         var probe = state.UndecidedBecause ?? "the mount probe could not tell";
+        var sentAt = _time.GetTimestamp();
         VaultResponse response;
         try
         {
@@ -252,7 +252,7 @@ internal sealed partial class VaultSecretReader : ISecretSource
         if (response.LeaseId.Length > 0 || (response.Renewable && response.LeaseDuration > 0))
         {
             VaultLog.KindDecided(logger, mapping.Path, probe, VaultSecretKind.Leased, "the answer carries a lease");
-            return FromPlainResponse(mapping, state with { Kind = VaultSecretKind.Leased }, response, _time.GetUtcNow(), logger);
+            return FromPlainResponse(mapping, state with { Kind = VaultSecretKind.Leased }, response, sentAt, logger);
         }
 
         var dataSegment = state.ReadPath.IndexOf("/data/", StringComparison.Ordinal);
@@ -271,7 +271,7 @@ internal sealed partial class VaultSecretReader : ISecretSource
         }
 
         VaultLog.KindDecided(logger, mapping.Path, probe, VaultSecretKind.KvV1, "the answer carries no lease");
-        return FromPlainResponse(mapping, state with { Kind = VaultSecretKind.KvV1 }, response, _time.GetUtcNow(), logger);
+        return FromPlainResponse(mapping, state with { Kind = VaultSecretKind.KvV1 }, response, sentAt, logger);
     }
 
     private async Task<PathState> CheckKv2Async(VaultSecretMapping mapping, PathState state, ILogger logger, CancellationToken cancellationToken)
@@ -285,8 +285,9 @@ internal sealed partial class VaultSecretReader : ISecretSource
         {
             // Refused to a token known to be valid (a dead one was replaced and the call retried): many policies grant read
             // on data/ only. Until the next login, polls read the data instead.
+            var read = await ReadKv2Async(mapping, state with { MetadataDenied = true, TokenGeneration = _tokens.Generation }, logger, cancellationToken);
             VaultLog.MetadataDenied(logger, mapping.Path);
-            return await ReadKv2Async(mapping, state with { MetadataDenied = true, TokenGeneration = _tokens.Generation }, logger, cancellationToken);
+            return read;
         }
         catch (VaultApiException exception) when (exception.Status == HttpStatusCode.NotFound && state.Loaded)
         {
@@ -381,12 +382,12 @@ internal sealed partial class VaultSecretReader : ISecretSource
     /// <summary>A KV v1 or leased read: the envelope's data is the secret; its lease sets the next action.</summary>
     private async Task<PathState> ReadPlainAsync(VaultSecretMapping mapping, PathState state, ILogger logger, CancellationToken cancellationToken)
     {
-        var now = _time.GetUtcNow();
+        var sentAt = _time.GetTimestamp();
         var response = await WithTokenAsync(state.ReadPath, token => _client.ReadAsync(state.ReadPath, token, cancellationToken), logger, cancellationToken);
-        return FromPlainResponse(mapping, state, response, now, logger);
+        return FromPlainResponse(mapping, state, response, sentAt, logger);
     }
 
-    private PathState FromPlainResponse(VaultSecretMapping mapping, PathState state, VaultResponse response, DateTimeOffset now, ILogger logger)
+    private PathState FromPlainResponse(VaultSecretMapping mapping, PathState state, VaultResponse response, long sentAt, ILogger logger)
     {
         var data = response.Data ?? throw new VaultProtocolException($"Vault's answer for {state.ReadPath} has no data.");
         var fields = Flatten(data, mapping.Path);
@@ -396,22 +397,22 @@ internal sealed partial class VaultSecretReader : ISecretSource
         {
             // lease_duration always has a value for KV v1 (the mount default); only a ttl field makes it meaningful.
             var hasTtl = data.TryGetProperty("ttl", out _) && duration > TimeSpan.Zero;
-            next = state with { Loaded = true, TokenGeneration = _tokens.Generation, Fields = fields, NextActionAt = hasTtl ? now + (duration * Between(0.85, 0.95)) : null, NextAction = hasTtl ? PathAction.Reread : PathAction.Poll };
+            next = state with { Loaded = true, TokenGeneration = _tokens.Generation, Fields = fields, NextActionDue = hasTtl ? After(sentAt, duration * Between(0.85, 0.95)) : null, NextAction = hasTtl ? PathAction.Reread : PathAction.Poll };
             VaultLog.SecretRead(logger, mapping.Path, state.Kind, hasTtl ? $", ttl {duration.TotalSeconds} s" : string.Empty);
         }
         else if (response.Renewable && response.LeaseId.Length > 0 && duration > TimeSpan.Zero)
         {
-            next = state with { Loaded = true, TokenGeneration = _tokens.Generation, Fields = fields, LeaseId = response.LeaseId, LeaseIncrement = duration, NextActionAt = now + (duration * Between(0.6, 0.7)), NextAction = PathAction.RenewLease };
+            next = state with { Loaded = true, TokenGeneration = _tokens.Generation, Fields = fields, LeaseId = response.LeaseId, LeaseIncrement = duration, NextActionDue = After(sentAt, duration * Between(0.6, 0.7)), NextAction = PathAction.RenewLease };
             VaultLog.SecretRead(logger, mapping.Path, state.Kind, $", renewable lease of {duration.TotalSeconds} s");
         }
         else if (duration > TimeSpan.Zero)
         {
-            next = state with { Loaded = true, TokenGeneration = _tokens.Generation, Fields = fields, LeaseId = response.LeaseId.Length > 0 ? response.LeaseId : null, NextActionAt = now + (duration * Between(0.85, 0.95)), NextAction = PathAction.Reread };
+            next = state with { Loaded = true, TokenGeneration = _tokens.Generation, Fields = fields, LeaseId = response.LeaseId.Length > 0 ? response.LeaseId : null, NextActionDue = After(sentAt, duration * Between(0.85, 0.95)), NextAction = PathAction.Reread };
             VaultLog.SecretRead(logger, mapping.Path, state.Kind, $", lease of {duration.TotalSeconds} s");
         }
         else
         {
-            next = state with { Loaded = true, TokenGeneration = _tokens.Generation, Fields = fields, LeaseId = null, NextActionAt = null, NextAction = PathAction.Poll };
+            next = state with { Loaded = true, TokenGeneration = _tokens.Generation, Fields = fields, LeaseId = null, NextActionDue = null, NextAction = PathAction.Poll };
             VaultLog.SecretRead(logger, mapping.Path, state.Kind, string.Empty);
         }
 
@@ -420,7 +421,7 @@ internal sealed partial class VaultSecretReader : ISecretSource
 
     private async Task<PathState> RenewLeaseAsync(VaultSecretMapping mapping, PathState state, ILogger logger, CancellationToken cancellationToken)
     {
-        var now = _time.GetUtcNow();
+        var sentAt = _time.GetTimestamp();
         var increment = state.LeaseIncrement ?? TimeSpan.FromHours(1);
         try
         {
@@ -429,8 +430,8 @@ internal sealed partial class VaultSecretReader : ISecretSource
             var exhausted = !renewed.Renewable || duration < increment;
             VaultLog.LeaseRenewed(logger, mapping.Path, duration.TotalSeconds, exhausted);
             return exhausted
-                ? state with { NextActionAt = now + (duration * Between(0.85, 0.95)), NextAction = PathAction.Reread }
-                : state with { NextActionAt = now + (duration * Between(0.6, 0.7)), NextAction = PathAction.RenewLease };
+                ? state with { NextActionDue = After(sentAt, duration * Between(0.85, 0.95)), NextAction = PathAction.Reread }
+                : state with { NextActionDue = After(sentAt, duration * Between(0.6, 0.7)), NextAction = PathAction.RenewLease };
         }
         catch (VaultApiException exception) when (exception.Status is HttpStatusCode.BadRequest or HttpStatusCode.NotFound or HttpStatusCode.Forbidden)
         {
@@ -471,6 +472,13 @@ internal sealed partial class VaultSecretReader : ISecretSource
 
     private static IReadOnlyList<KeyValuePair<string, string>> Flatten(JsonElement data, string path) =>
         JsonSecretsParser.Parse(Encoding.UTF8.GetBytes(data.GetRawText()), $"Vault path '{path}'");
+
+    /// <summary>The timestamp <paramref name="delay"/> after <paramref name="start"/> (capped at a year, far beyond any lease).</summary>
+    private long After(long start, TimeSpan delay) =>
+        start + (long)(Math.Clamp(delay.TotalSeconds, 0, TimeSpan.FromDays(365).TotalSeconds) * _time.TimestampFrequency);
+
+    /// <summary>A monotonic due time as a wall-clock time, for the engine's refresh-by.</summary>
+    private DateTimeOffset? WallClock(long? due) => due is { } at ? _time.GetUtcNow() - _time.GetElapsedTime(at) : null;
 
     private static double Between(double low, double high) => low + (Random.Shared.NextDouble() * (high - low));
 }
