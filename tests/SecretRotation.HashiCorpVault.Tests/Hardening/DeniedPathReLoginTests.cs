@@ -80,4 +80,39 @@ public sealed class DeniedPathReLoginTests
         Assert.Equal(2, harness.Count("POST", "auth/kubernetes/login"));
         Assert.Equal(0, harness.Refresher.Status.ConsecutiveFailures);
     }
+
+    [Fact]
+    public async Task CredentialsMintedDuringAFailingReadAreKeptAndHandedOutByTheNextSuccessfulRead()
+    {
+        await using var harness = await VaultHarness.StartAsync();
+        harness.Emulator.WriteKv("secret/myapp/db", DbV1);
+        harness.Emulator.AddDatabaseRole("app", TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(4));
+        harness.Emulator.SetPolicy("app", "secret/data/myapp/*", "secret/metadata/myapp/*", "database/creds/app");
+        harness.Emulator.AddKubernetesRole("myapp", "jwt", TimeSpan.FromHours(1), TimeSpan.FromHours(24), ["app"]);
+        var jwt = harness.WriteFile("token", "jwt");
+        harness.Build(o =>
+        {
+            o.UseKubernetesAuth("myapp", jwtPath: jwt).Map("secret/myapp/db", "Db").Map("database/creds/app", "Creds");
+            o.MaximumBackoff = TimeSpan.FromSeconds(30);
+        });
+        var firstUser = harness.Configuration["Creds:username"];
+        harness.Emulator.ClearRequests();
+
+        // The lease reaches its max TTL (4 min) while every read fails on the KV path: it is read again once, not per retry.
+        harness.Emulator.SetPolicy("app", "database/creds/app");
+        await Assert.ThrowsAsync<SecretSourceException>(() => harness.Refresher.RefreshAsync());
+        await harness.AdvanceInStepsAsync(TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(5));
+        Assert.Equal(1, harness.Count("GET", "database/creds/app"));
+        Assert.Equal(firstUser, harness.Configuration["Creds:username"]);
+
+        harness.Emulator.SetPolicy("app", "secret/data/myapp/*", "secret/metadata/myapp/*", "database/creds/app");
+        await harness.AdvanceInStepsAsync(TimeSpan.FromSeconds(40), TimeSpan.FromSeconds(5));
+
+        Assert.Equal(0, harness.Refresher.Status.ConsecutiveFailures);
+        Assert.Equal(1, harness.Count("GET", "database/creds/app"));
+        Assert.Equal(0, harness.Count("POST", "auth/kubernetes/login"));
+        var lease = Assert.Single(harness.Emulator.ActiveLeases);
+        Assert.Equal(lease.Username, harness.Configuration["Creds:username"]);
+        Assert.NotEqual(firstUser, lease.Username);
+    }
 }
