@@ -29,7 +29,7 @@ public sealed class DeniedPathReLoginTests
 
             // While a read keeps failing the engine wakes only for retries; a lease shorter than the backoff would lapse
             // between two of them whatever the source does. This test is about what the source does when it is called.
-            o.MaximumBackoff = TimeSpan.FromSeconds(30);
+            o.MaximumBackoff = TimeSpan.FromSeconds(10);
             if (deniedPathFirst)
             {
                 o.Map("secret/myapp/db", "Db").Map("database/creds/app", "Creds");
@@ -54,7 +54,7 @@ public sealed class DeniedPathReLoginTests
         var current = Assert.Single(harness.Emulator.ActiveLeases);
         Assert.Equal(lease.LeaseId, current.LeaseId);
         Assert.NotNull(current.LastRenewalTime);
-        Assert.True(harness.Count("POST", "sys/leases/renew") >= 4, "the app's lease was not kept renewed");
+        Assert.True(harness.Count("POST", "sys/leases/renew") >= 5, "the app's lease was not kept renewed");
         Assert.True(current.ExpireTime > harness.Time.GetUtcNow(), "the app's lease lapsed");
         Assert.Equal(user, harness.Configuration["Creds:username"]);
         Assert.Equal("vault-pass-1", harness.Configuration["Db:password"]);
@@ -86,19 +86,21 @@ public sealed class DeniedPathReLoginTests
     {
         await using var harness = await VaultHarness.StartAsync();
         harness.Emulator.WriteKv("secret/myapp/db", DbV1);
-        harness.Emulator.AddDatabaseRole("app", TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(4));
+        harness.Emulator.AddDatabaseRole("app", TimeSpan.FromMinutes(2), TimeSpan.FromHours(24));
         harness.Emulator.SetPolicy("app", "secret/data/myapp/*", "secret/metadata/myapp/*", "database/creds/app");
         harness.Emulator.AddKubernetesRole("myapp", "jwt", TimeSpan.FromHours(1), TimeSpan.FromHours(24), ["app"]);
         var jwt = harness.WriteFile("token", "jwt");
         harness.Build(o =>
         {
             o.UseKubernetesAuth("myapp", jwtPath: jwt).Map("secret/myapp/db", "Db").Map("database/creds/app", "Creds");
-            o.MaximumBackoff = TimeSpan.FromSeconds(30);
+            o.MaximumBackoff = TimeSpan.FromSeconds(10);
         });
         var firstUser = harness.Configuration["Creds:username"];
         harness.Emulator.ClearRequests();
 
-        // The lease reaches its max TTL (4 min) while every read fails on the KV path: it is read again once, not per retry.
+        // The lease's next renewal is refused while every read fails on the KV path: it is read again once, not per retry,
+        // and the new lease is renewed on its own clock until a read succeeds.
+        harness.Emulator.InjectFault(new VaultFault { PathPrefix = "sys/leases/renew", StatusCode = 400, Count = 1, Errors = ["lease not found"] });
         harness.Emulator.SetPolicy("app", "database/creds/app");
         await Assert.ThrowsAsync<SecretSourceException>(() => harness.Refresher.RefreshAsync());
         await harness.AdvanceInStepsAsync(TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(5));
