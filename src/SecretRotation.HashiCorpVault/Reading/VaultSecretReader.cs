@@ -127,8 +127,9 @@ internal sealed partial class VaultSecretReader : ISecretSource
                 return initial || due || asked || (check && state.NextActionDue is null) ? await ReadPlainAsync(mapping, state, logger, cancellationToken) : state;
 
             default:
-                // A manual refresh must not mint new credentials: leased secrets move only on their own clock.
-                if (initial)
+                // A manual refresh must not mint new credentials: leased secrets move only on their own clock. Nor does a
+                // first read tried again (a required Load that failed on another path): the lease read then is still held.
+                if (!state.Loaded)
                 {
                     return await ReadPlainAsync(mapping, state, logger, cancellationToken);
                 }
