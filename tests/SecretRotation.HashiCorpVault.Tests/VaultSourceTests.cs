@@ -220,7 +220,7 @@ public sealed class VaultSourceTests
     }
 
     [Fact]
-    public async Task AForbiddenReadLogsInAgainOnceAndRetries()
+    public async Task AForbiddenReadUnderAValidTokenFailsWithoutANewLoginAndIsRetried()
     {
         await using var harness = await VaultHarness.StartAsync();
         harness.Emulator.WriteKv("secret/myapp/db", DbV1);
@@ -232,8 +232,15 @@ public sealed class VaultSourceTests
         harness.Emulator.InjectFault(new VaultFault { PathPrefix = "secret/data/myapp/db", StatusCode = 403, Count = 1, Errors = ["1 error occurred:\n\t* permission denied\n\n"] });
         await harness.AdvanceAsync(VaultHarness.Poll);
 
+        // lookup-self vouches for the token, so the 403 is the policy's: this read fails, and no new login is made.
+        Assert.Equal("vault-pass-1", harness.Configuration["Db:password"]);
+        Assert.Equal(1, harness.Refresher.Status.ConsecutiveFailures);
+        Assert.Equal(1, harness.Count("GET", "auth/token/lookup-self"));
+
+        await harness.AdvanceAsync(TimeSpan.FromSeconds(2));
+
         Assert.Equal("vault-pass-2", harness.Configuration["Db:password"]);
-        Assert.Equal(2, harness.Count("POST", "auth/kubernetes/login"));
+        Assert.Equal(1, harness.Count("POST", "auth/kubernetes/login"));
         Assert.Equal(0, harness.Refresher.Status.ConsecutiveFailures);
     }
 

@@ -30,7 +30,7 @@ internal sealed class AppRoleAuth(string roleId, string? secretId, string? secre
             body["secret_id"] = secret;
         }
 
-        var now = time.GetUtcNow();
+        var now = time.GetTimestamp();
         var response = await client.LoginAsync($"auth/{mountPath}/login", body, cancellationToken);
         return FromAuth(response.Auth ?? throw new VaultProtocolException($"The login with {Description} returned no auth block."), now);
     }

@@ -21,7 +21,7 @@ internal sealed class KubernetesAuth(string role, string mountPath, string jwtPa
             throw new IOException($"Could not read the service-account token '{jwtPath}' for {Description}: {exception.Message}", exception);
         }
 
-        var now = time.GetUtcNow();
+        var now = time.GetTimestamp();
         var response = await client.LoginAsync($"auth/{mountPath}/login", new Dictionary<string, string> { ["role"] = role, ["jwt"] = jwt }, cancellationToken);
         return FromAuth(response.Auth ?? throw new VaultProtocolException($"The login with {Description} returned no auth block."), now);
     }

@@ -16,13 +16,15 @@ internal abstract class VaultAuthMethod
 
     public abstract Task<VaultToken> GetTokenAsync(VaultHttpClient client, TimeProvider time, CancellationToken cancellationToken);
 
-    protected static VaultToken FromAuth(VaultAuth auth, DateTimeOffset obtainedAt) =>
+    /// <param name="auth">The login's auth block.</param>
+    /// <param name="obtainedAt">The <see cref="TimeProvider.GetTimestamp"/> taken before the login was sent.</param>
+    protected static VaultToken FromAuth(VaultAuth auth, long obtainedAt) =>
         new(auth.ClientToken, obtainedAt, auth.LeaseDuration > 0 ? TimeSpan.FromSeconds(auth.LeaseDuration) : null, auth.Renewable);
 
     /// <summary>For a token given as is: lookup-self tells its remaining TTL and whether it can be renewed.</summary>
     protected static async Task<VaultToken> DescribeAsync(string token, VaultHttpClient client, TimeProvider time, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
+        var now = time.GetTimestamp();
         try
         {
             var lookup = await client.LookupSelfAsync(token, cancellationToken);

@@ -36,7 +36,7 @@ internal sealed class VaultApiException : Exception
         var detail = errors.Count == 0 ? "no error text" : string.Join("; ", errors.Select(e => e.Replace("\n", " ", StringComparison.Ordinal).Replace("\t", " ", StringComparison.Ordinal).Trim()));
         var hint = status switch
         {
-            HttpStatusCode.Forbidden => $" The token's policies must grant the needed capability on '{path}' (read for secrets, update for logins and renewals), or the token has expired.",
+            HttpStatusCode.Forbidden => $" The token's policies must grant \"{Capability(method)}\" on \"{path}\" (path \"{path}\" {{ capabilities = [\"{Capability(method)}\"] }}), or the token is no longer valid.",
             HttpStatusCode.ServiceUnavailable => " Vault is sealed, on standby or unavailable; the last good data is kept and the read retried.",
             HttpStatusCode.TooManyRequests => " A Vault rate-limit quota was exceeded; the read is retried with backoff.",
             HttpStatusCode.NotFound => " Nothing is stored at this path (or the token may not see it).",
@@ -44,4 +44,14 @@ internal sealed class VaultApiException : Exception
         };
         return $"Vault answered {(int)status} to {method} {path}: {detail}.{hint}";
     }
+
+    /// <summary>The ACL capability a request needs (Vault maps POST and PUT to create or update; an existing path needs update).</summary>
+    private static string Capability(HttpMethod method) => method.Method.ToUpperInvariant() switch
+    {
+        "GET" or "HEAD" => "read",
+        "LIST" => "list",
+        "DELETE" => "delete",
+        "PATCH" => "patch",
+        _ => "update",
+    };
 }

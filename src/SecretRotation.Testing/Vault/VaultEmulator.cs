@@ -249,6 +249,28 @@ public sealed class VaultEmulator : IAsyncDisposable
         }
     }
 
+    /// <summary>Undeletes soft-deleted KV v2 versions, as <c>vault kv undelete</c> does (destroyed versions stay destroyed).</summary>
+    /// <param name="path">The mount and secret path, e.g. <c>secret/myapp/db</c>.</param>
+    /// <param name="versions">The versions; none for the current version.</param>
+    /// <exception cref="InvalidOperationException">The path is not on a KV v2 mount.</exception>
+    public void UndeleteKvVersions(string path, params int[] versions)
+    {
+        ArgumentNullException.ThrowIfNull(versions);
+        lock (_state.Gate)
+        {
+            var (mount, key) = KvTarget(path);
+            if (mount.KvVersion != 2)
+            {
+                throw new InvalidOperationException($"'{mount.Path}' is a KV v1 mount; only KV v2 versions can be undeleted.");
+            }
+
+            if (mount.KvV2.TryGetValue(key, out var metadata))
+            {
+                VaultKv.Undelete(metadata, versions.Length > 0 ? versions : [metadata.CurrentVersion], _state.Now);
+            }
+        }
+    }
+
     /// <summary>Destroys KV v2 versions for good (they read as 404 with <c>destroyed: true</c>).</summary>
     /// <param name="path">The mount and secret path, e.g. <c>secret/myapp/db</c>.</param>
     /// <param name="versions">The versions; at least one.</param>
@@ -341,6 +363,28 @@ public sealed class VaultEmulator : IAsyncDisposable
         lock (_state.Gate)
         {
             if (_state.FindLiveToken(token) is not VaultToken entry)
+            {
+                return false;
+            }
+
+            _state.RevokeToken(entry);
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Revokes the token with this accessor and the leases read with it, as <c>vault token revoke -accessor</c> does; the
+    /// accessor of a request's token is in <see cref="Requests"/>.
+    /// </summary>
+    /// <param name="accessor">The token's accessor.</param>
+    /// <returns><see langword="true"/> when such a token was alive.</returns>
+    public bool RevokeTokenByAccessor(string accessor)
+    {
+        ArgumentNullException.ThrowIfNull(accessor);
+        lock (_state.Gate)
+        {
+            _state.Sweep();
+            if (_state.FindTokenByAccessor(accessor) is not VaultToken entry)
             {
                 return false;
             }

@@ -97,6 +97,10 @@ internal sealed class VaultState
         return token;
     }
 
+    /// <summary>The unexpired token with this accessor, or <see langword="null"/>.</summary>
+    public VaultToken? FindTokenByAccessor(string accessor) =>
+        _tokens.Values.FirstOrDefault(token => token.Accessor == accessor && !token.IsExpired(Now));
+
     /// <summary>Revokes a token and every lease read with it.</summary>
     public void RevokeToken(VaultToken token)
     {

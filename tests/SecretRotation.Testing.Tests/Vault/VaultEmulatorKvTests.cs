@@ -391,6 +391,30 @@ public sealed class VaultEmulatorKvTests
         Assert.Throws<ArgumentException>(() => emulator.DestroyKvVersions("secret/app"));
     }
 
+    [Fact]
+    public async Task UndeleteBringsASoftDeletedCurrentVersionBackAndTheMetadataSaysWhichVersionIsDeleted()
+    {
+        await using var emulator = await StartAsync();
+        using var wire = new VaultWire(emulator, _timeout);
+        emulator.WriteKv("secret/app", new Dictionary<string, object?> { ["v"] = "1" });
+
+        emulator.DeleteKvVersions("secret/app");
+        var deleted = (await wire.GetAsync("secret/metadata/app", emulator.RootToken)).Data;
+        emulator.UndeleteKvVersions("secret/app");
+        var undeleted = (await wire.GetAsync("secret/metadata/app", emulator.RootToken)).Data;
+
+        // current_version does not move; versions{"1"} carries deletion_time (RFC 3339, "" when not deleted) and destroyed.
+        Assert.Equal(1, deleted.GetProperty("current_version").GetInt32());
+        var version = deleted.GetProperty("versions").GetProperty("1");
+        Assert.NotEqual(string.Empty, version.GetProperty("deletion_time").GetString());
+        Assert.False(version.GetProperty("destroyed").GetBoolean());
+        Assert.Equal(string.Empty, undeleted.GetProperty("versions").GetProperty("1").GetProperty("deletion_time").GetString());
+        Assert.Equal("1", emulator.ReadKv("secret/app")!.Value.GetProperty("v").GetString());
+        emulator.MountKv("kv1", 1);
+        emulator.WriteKv("kv1/app", new Dictionary<string, object?> { ["v"] = "1" });
+        Assert.Throws<InvalidOperationException>(() => emulator.UndeleteKvVersions("kv1/app"));
+    }
+
     private static string[] Keys(VaultReply reply) =>
         [.. reply.Data.GetProperty("keys").EnumerateArray().Select(key => key.GetString()!)];
 

@@ -152,6 +152,24 @@ public sealed class VaultEmulatorLeaseTests
     }
 
     [Fact]
+    public async Task RevokingByAccessorRevokesTheTokenAndItsLeases()
+    {
+        await using var emulator = await StartAsync();
+        emulator.AddDatabaseRole("app", TimeSpan.FromHours(1), TimeSpan.FromHours(2));
+        var token = emulator.CreateToken(TimeSpan.FromHours(1));
+        using var wire = new VaultWire(emulator, _timeout);
+        await wire.GetAsync("database/creds/app", token);
+        var accessor = emulator.Requests[^1].TokenAccessor;
+
+        Assert.True(emulator.RevokeTokenByAccessor(accessor));
+        var refused = await wire.GetAsync("auth/token/lookup-self", token);
+
+        refused.AssertErrors(HttpStatusCode.Forbidden, "2 errors occurred:\n\t* permission denied\n\t* invalid token\n\n");
+        Assert.Empty(emulator.ActiveLeases);
+        Assert.False(emulator.RevokeTokenByAccessor(accessor));
+    }
+
+    [Fact]
     public async Task UnknownRolesAndWrongOperationsOnTheDatabaseMountAreRefused()
     {
         await using var emulator = await StartAsync();
