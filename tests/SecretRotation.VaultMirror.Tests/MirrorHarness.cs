@@ -63,12 +63,15 @@ internal sealed class MirrorHarness : IAsyncDisposable
 
     public static SecretClientOptions NoRetries() => new() { Retry = { MaxRetries = 0, NetworkTimeout = TimeSpan.FromSeconds(30) } };
 
-    /// <summary>A new reconciler with no memory, as after a restart; <paramref name="vaultHandler"/> sees every Vault request.</summary>
-    public MirrorReconciler CreateReconciler(HttpMessageHandler? vaultHandler = null)
+    /// <summary>
+    /// A new reconciler with no memory, as after a restart; <paramref name="vaultHandler"/> sees every Vault request;
+    /// <paramref name="auth"/> is how it logs in to Vault (default: the root token).
+    /// </summary>
+    public MirrorReconciler CreateReconciler(HttpMessageHandler? vaultHandler = null, VaultAuthMethod? auth = null)
     {
         var factory = Logs.CreateFactory();
         var client = new VaultHttpClient(Vault.Address, null, vaultHandler ?? new SocketsHttpHandler(), disposeHandler: true);
-        var tokens = new VaultTokenManager(new StaticTokenAuth(Vault.RootToken, "test"), client, Time);
+        var tokens = new VaultTokenManager(auth ?? new StaticTokenAuth(Vault.RootToken, "test"), client, Time);
         var target = new VaultMirrorTarget(client, tokens, Options, factory.CreateLogger<VaultMirrorTarget>());
         var reconciler = new MirrorReconciler(
             Options,

@@ -93,6 +93,11 @@ internal sealed class VaultMirrorTarget(VaultHttpClient client, VaultTokenManage
     /// <summary>Each <c>/</c>-separated segment escaped on its own (the separators, and a trailing one, kept).</summary>
     private static string EscapeSegments(string path) => string.Join('/', path.Split('/').Select(Uri.EscapeDataString));
 
+    /// <summary>
+    /// Runs a call with the current token. A 403 leads to a new login and one retry only when the token itself is dead (expired
+    /// by its TTL, or refused by lookup-self); a 403 to a valid token is a policy denying this path and fails this secret alone,
+    /// instead of a login at every pass for every denied path.
+    /// </summary>
     private async Task<T> WithTokenAsync<T>(Func<string, Task<T>> call, CancellationToken cancellationToken)
     {
         var token = await tokens.GetTokenAsync(logger, cancellationToken);
@@ -102,7 +107,9 @@ internal sealed class VaultMirrorTarget(VaultHttpClient client, VaultTokenManage
         }
         catch (VaultApiException exception) when (exception.IsPermissionDenied)
         {
-            if (!await tokens.TryLogInAgainAsync(logger, cancellationToken))
+            // Asked afresh at every refusal (one lookup-self): the mirror has no read boundary at which to forget an earlier answer.
+            tokens.BeginRead();
+            if (!await tokens.IsDeadAsync(logger, cancellationToken) || !await tokens.TryReplaceDeadTokenAsync(logger, cancellationToken))
             {
                 throw;
             }
