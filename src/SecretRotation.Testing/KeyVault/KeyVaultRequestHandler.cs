@@ -39,6 +39,12 @@ internal sealed class KeyVaultRequestHandler(
         var path = request.Path.HasValue ? request.Path.Value! : "/";
         var route = KeyVaultRoute.Parse(request.Method, path);
         var authenticated = HasBearerToken(request);
+        var logged = 0;
+        context.Response.OnStarting(() =>
+        {
+            LogOnce();
+            return Task.CompletedTask;
+        });
         try
         {
             await RespondAsync(context, path, route, authenticated);
@@ -49,19 +55,29 @@ internal sealed class KeyVaultRequestHandler(
         }
         finally
         {
-            var query = request.QueryString.HasValue ? request.QueryString.Value![1..] : string.Empty;
-            log.Add(new KeyVaultRequest
+            LogOnce();
+        }
+
+        // Logged before the answer's headers go out (and at the latest here), so a client that has its answer always finds
+        // the request in the log: a test that clears the log once the client is idle never sees a late entry.
+        void LogOnce()
+        {
+            if (Interlocked.Exchange(ref logged, 1) == 0)
             {
-                Method = request.Method.ToUpperInvariant(),
-                Path = path,
-                Query = query,
-                ApiVersion = request.Query.TryGetValue("api-version", out var apiVersion) ? apiVersion.ToString() : null,
-                StatusCode = context.Response.StatusCode,
-                IsAuthenticated = authenticated,
-                Operation = route.Operation,
-                SecretName = route.Name,
-                SecretVersion = route.Version,
-            });
+                var query = request.QueryString.HasValue ? request.QueryString.Value![1..] : string.Empty;
+                log.Add(new KeyVaultRequest
+                {
+                    Method = request.Method.ToUpperInvariant(),
+                    Path = path,
+                    Query = query,
+                    ApiVersion = request.Query.TryGetValue("api-version", out var apiVersion) ? apiVersion.ToString() : null,
+                    StatusCode = context.Response.StatusCode,
+                    IsAuthenticated = authenticated,
+                    Operation = route.Operation,
+                    SecretName = route.Name,
+                    SecretVersion = route.Version,
+                });
+            }
         }
     }
 

@@ -26,6 +26,12 @@ internal sealed class VaultRequestHandler(
         var method = request.Method.ToUpperInvariant();
         var vaultPath = rawPath.StartsWith(ApiPrefix, StringComparison.Ordinal) ? rawPath[ApiPrefix.Length..] : null;
         var accessor = "none";
+        var logged = 0;
+        context.Response.OnStarting(() =>
+        {
+            LogOnce();
+            return Task.CompletedTask;
+        });
         try
         {
             await DelayAtLeastAsync(latency(), context.RequestAborted);
@@ -53,15 +59,25 @@ internal sealed class VaultRequestHandler(
         }
         finally
         {
-            log.Add(new VaultRequest
+            LogOnce();
+        }
+
+        // Logged before the answer's headers go out (and at the latest here), so a client that has its answer always finds
+        // the request in the log: a test that clears the log once the client is idle never sees a late entry.
+        void LogOnce()
+        {
+            if (Interlocked.Exchange(ref logged, 1) == 0)
             {
-                Method = method,
-                Path = vaultPath ?? rawPath,
-                Query = request.QueryString.HasValue ? request.QueryString.Value![1..] : string.Empty,
-                StatusCode = context.Response.StatusCode,
-                TokenAccessor = accessor,
-                Namespace = request.Headers.TryGetValue("X-Vault-Namespace", out var ns) ? ns.ToString() : null,
-            });
+                log.Add(new VaultRequest
+                {
+                    Method = method,
+                    Path = vaultPath ?? rawPath,
+                    Query = request.QueryString.HasValue ? request.QueryString.Value![1..] : string.Empty,
+                    StatusCode = context.Response.StatusCode,
+                    TokenAccessor = accessor,
+                    Namespace = request.Headers.TryGetValue("X-Vault-Namespace", out var ns) ? ns.ToString() : null,
+                });
+            }
         }
     }
 

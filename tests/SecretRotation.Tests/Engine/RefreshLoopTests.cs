@@ -92,6 +92,8 @@ public sealed class RefreshLoopTests
             previous = retry.At;
         }
 
+        // The last retry has started; its failure is counted once the loop is back to waiting.
+        await harness.WhenIdleAsync();
         Assert.Equal(6, harness.Refresher.Status.ConsecutiveFailures);
     }
 
