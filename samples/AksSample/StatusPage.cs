@@ -4,11 +4,93 @@ using System.Text.Encodings.Web;
 
 namespace AksSample;
 
-/// <summary>Renders a <see cref="StatusReport"/> as a small HTML page that reloads itself every 2 seconds.</summary>
+/// <summary>
+/// Renders a <see cref="StatusReport"/> as a small HTML page that updates itself live: a short inline script polls
+/// <c>/status</c> every second and rewrites the rows in place, so a rotation shows without a reload (without JavaScript, the
+/// page reloads every 2 seconds instead).
+/// </summary>
 public static class StatusPage
 {
     /// <summary>Rows changed this recently are highlighted.</summary>
     private static readonly TimeSpan RecentChange = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// Reads <c>/status</c> every second and updates both tables in place (rows keyed by <c>data-key</c>), the "updated" time
+    /// and the highlight of rows changed in the last 3 seconds. Text only (<c>textContent</c>), no HTML from the response.
+    /// </summary>
+    private const string LiveUpdateScript = """
+
+        (() => {
+          'use strict';
+          const pollMs = 1000, recentMs = 3000;
+          const time = iso => new Date(iso).toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
+          const ago = (from, to) => Math.max(0, Math.floor((Date.parse(to) - Date.parse(from)) / 1000));
+          const connection = document.getElementById('connection');
+
+          // Each cell: [class, text, in <code>?]. Rows are matched by data-key, added, moved or removed as the report says.
+          function sync(body, items, keyOf, cellsOf, recentOf) {
+            const old = new Map(Array.from(body.rows, row => [row.dataset.key, row]));
+            items.forEach((item, index) => {
+              const key = keyOf(item), cells = cellsOf(item);
+              let row = old.get(key);
+              old.delete(key);
+              if (!row || row.cells.length !== cells.length) {
+                row?.remove();
+                row = document.createElement('tr');
+                row.dataset.key = key;
+                for (const [cls, , code] of cells) {
+                  const cell = row.insertCell();
+                  cell.className = cls;
+                  if (code) cell.appendChild(document.createElement('code'));
+                }
+              }
+              if (body.rows[index] !== row) body.insertBefore(row, body.rows[index] ?? null);
+              cells.forEach(([, text], i) => {
+                const target = row.cells[i].querySelector('code') ?? row.cells[i];
+                if (target.textContent !== text) target.textContent = text;
+              });
+              row.classList.toggle('recent', recentOf(item));
+            });
+            old.forEach(row => row.remove());
+          }
+
+          function render(report) {
+            const now = report.generatedAt;
+            document.getElementById('updated').textContent = time(now);
+            sync(document.getElementById('secrets'), report.secrets, secret => secret.name, secret => [
+              ['name', secret.name, true],
+              ['fingerprint', secret.fingerprint ?? '(not set)', true],
+              ['source', secret.source, true],
+              ['changed', time(secret.lastChanged) + (secret.changeCount === 0 ? ' (initial value, ' : ' (') + ago(secret.lastChanged, now) + ' s ago)'],
+              ['count', String(secret.changeCount)],
+            ], secret => secret.changeCount > 0 && Date.parse(now) - Date.parse(secret.lastChanged) < recentMs);
+            sync(document.getElementById('sources'), report.sources, source => source.sourceName, source => [
+              ['source', source.sourceName, true],
+              ['loaded', source.hasLoaded ? 'yes' : 'no'],
+              ['keys', String(source.keyCount)],
+              ['success', source.lastSuccess ? time(source.lastSuccess) : 'never'],
+              ['failures', String(source.consecutiveFailures)],
+              ['error', source.lastError ?? ''],
+            ], () => false);
+          }
+
+          async function poll() {
+            try {
+              const response = await fetch('status', { cache: 'no-store', headers: { Accept: 'application/json' } });
+              if (!response.ok) throw new Error('HTTP ' + response.status);
+              render(await response.json());
+              connection.textContent = '';
+            } catch (error) {
+              connection.textContent = 'Cannot read /status (' + error.message + '); trying again every second.';
+            } finally {
+              setTimeout(poll, pollMs);
+            }
+          }
+
+          setTimeout(poll, pollMs);
+        })();
+
+        """;
 
     public static string Render(StatusReport report, HtmlEncoder encoder)
     {
@@ -21,7 +103,7 @@ public static class StatusPage
             <html lang="en">
             <head>
             <meta charset="utf-8">
-            <meta http-equiv="refresh" content="2">
+            <noscript><meta http-equiv="refresh" content="2"></noscript>
             <title>AksSample: secret rotation</title>
             <style>
             body { font-family: system-ui, sans-serif; margin: 2rem; color: #222; }
@@ -31,6 +113,7 @@ public static class StatusPage
             code { font-family: ui-monospace, monospace; }
             tr.recent td { background: #fff6c2; }
             .muted { color: #777; }
+            .warning { color: #a40000; }
             </style>
             </head>
             <body>
@@ -67,25 +150,26 @@ public static class StatusPage
             html.Append(" (a later source wins for a key several supply)");
         }
 
-        html.Append(" &middot; rendered ").Append(encoder.Encode(FormatTime(now)))
-            .Append(" &middot; this page reloads every 2 s.</p>\n");
+        html.Append(" &middot; updated <span id=\"updated\">").Append(encoder.Encode(FormatTime(now)))
+            .Append("</span> &middot; this page updates live (it reads <a href=\"status\">/status</a> every second).</p>\n")
+            .Append("<p id=\"connection\" class=\"warning\" role=\"status\"></p>\n");
 
         html.Append("""
             <h2>Secrets</h2>
             <table>
             <thead><tr><th>Secret</th><th>Fingerprint (HMAC-SHA256, per-process key, first 12 hex)</th><th>Source</th><th>Last changed</th><th>Rotations seen</th></tr></thead>
-            <tbody>
+            <tbody id="secrets">
 
             """);
         foreach (var secret in report.Secrets)
         {
             var recent = secret.ChangeCount > 0 && now - secret.LastChanged < RecentChange;
-            html.Append(recent ? "<tr class=\"recent\">" : "<tr>")
-                .Append("<td><code>").Append(encoder.Encode(secret.Name)).Append("</code></td>")
-                .Append("<td><code>").Append(encoder.Encode(secret.Fingerprint ?? "(not set)")).Append("</code></td>")
-                .Append("<td><code>").Append(encoder.Encode(secret.Source)).Append("</code></td>")
-                .Append("<td>").Append(encoder.Encode(DescribeChange(secret, now))).Append("</td>")
-                .Append("<td>").Append(secret.ChangeCount.ToString(CultureInfo.InvariantCulture)).Append("</td>")
+            html.Append("<tr data-key=\"").Append(encoder.Encode(secret.Name)).Append(recent ? "\" class=\"recent\">" : "\">")
+                .Append("<td class=\"name\"><code>").Append(encoder.Encode(secret.Name)).Append("</code></td>")
+                .Append("<td class=\"fingerprint\"><code>").Append(encoder.Encode(secret.Fingerprint ?? "(not set)")).Append("</code></td>")
+                .Append("<td class=\"source\"><code>").Append(encoder.Encode(secret.Source)).Append("</code></td>")
+                .Append("<td class=\"changed\">").Append(encoder.Encode(DescribeChange(secret, now))).Append("</td>")
+                .Append("<td class=\"count\">").Append(secret.ChangeCount.ToString(CultureInfo.InvariantCulture)).Append("</td>")
                 .Append("</tr>\n");
         }
 
@@ -95,25 +179,28 @@ public static class StatusPage
             <h2>Secret sources</h2>
             <table>
             <thead><tr><th>Source</th><th>Loaded</th><th>Keys</th><th>Last success</th><th>Consecutive failures</th><th>Last error</th></tr></thead>
-            <tbody>
+            <tbody id="sources">
 
             """);
         foreach (var source in report.Sources)
         {
-            html.Append("<tr>")
-                .Append("<td><code>").Append(encoder.Encode(source.SourceName)).Append("</code></td>")
-                .Append("<td>").Append(source.HasLoaded ? "yes" : "no").Append("</td>")
-                .Append("<td>").Append(source.KeyCount.ToString(CultureInfo.InvariantCulture)).Append("</td>")
-                .Append("<td>").Append(encoder.Encode(source.LastSuccess is { } success ? FormatTime(success) : "never")).Append("</td>")
-                .Append("<td>").Append(source.ConsecutiveFailures.ToString(CultureInfo.InvariantCulture)).Append("</td>")
-                .Append("<td>").Append(encoder.Encode(source.LastError ?? "")).Append("</td>")
+            html.Append("<tr data-key=\"").Append(encoder.Encode(source.SourceName)).Append("\">")
+                .Append("<td class=\"source\"><code>").Append(encoder.Encode(source.SourceName)).Append("</code></td>")
+                .Append("<td class=\"loaded\">").Append(source.HasLoaded ? "yes" : "no").Append("</td>")
+                .Append("<td class=\"keys\">").Append(source.KeyCount.ToString(CultureInfo.InvariantCulture)).Append("</td>")
+                .Append("<td class=\"success\">").Append(encoder.Encode(source.LastSuccess is { } success ? FormatTime(success) : "never")).Append("</td>")
+                .Append("<td class=\"failures\">").Append(source.ConsecutiveFailures.ToString(CultureInfo.InvariantCulture)).Append("</td>")
+                .Append("<td class=\"error\">").Append(encoder.Encode(source.LastError ?? "")).Append("</td>")
                 .Append("</tr>\n");
         }
 
         html.Append("""
             </tbody>
             </table>
-            <p class="muted">Values are never shown, logged or returned: only fingerprints. The same data as JSON: <a href="/status">/status</a>.</p>
+            <p class="muted">Values are never shown, logged or returned: only fingerprints. The same data as JSON: <a href="status">/status</a>.</p>
+            <script>
+            """).Append(LiveUpdateScript).Append("""
+            </script>
             </body>
             </html>
 
