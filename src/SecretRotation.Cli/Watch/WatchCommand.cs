@@ -18,7 +18,7 @@ internal static class WatchCommand
         var tokenFile = new Option<string>("--token-file") { Description = "A file holding the Vault token, read again when it changes [default: VAULT_TOKEN].", HelpName = "file" };
         var pollInterval = new Option<TimeSpan?>("--poll-interval")
         {
-            Description = "How often every source is polled, e.g. 30s or 1m, at least 1s [default: each source's own, 5m for Key Vault and Vault].",
+            Description = "How often every source is polled, e.g. 30s, 5m, 1h or 00:05:00 (a unit is required), at least 1s [default: each source's own, 5m for Key Vault and Vault].",
             HelpName = "duration",
             CustomParser = result => ParseDuration(result, TimeSpan.FromSeconds(1)),
         };
@@ -32,7 +32,7 @@ internal static class WatchCommand
         });
         var timeout = new Option<TimeSpan?>("--timeout")
         {
-            Description = "Stop after this long, e.g. 90s or 10m (exit 1 if --max-events reloads were not seen by then).",
+            Description = "Stop after this long, e.g. 90s, 10m or 00:10:00 (a unit is required; exit 1 if --max-events reloads were not seen by then).",
             HelpName = "duration",
             CustomParser = result => ParseDuration(result, TimeSpan.Zero),
         };
@@ -164,7 +164,9 @@ internal static class WatchCommand
 
         var least = minimum > TimeSpan.Zero ? $" of at least {minimum.TotalSeconds:0}s" : string.Empty;
         var name = result.Parent is OptionResult option ? option.Option.Name : "this option";
-        result.AddError($"'{text}' is not a duration{least} for {name}: write e.g. 500ms, 30s, 5m or 1h.");
+        result.AddError(DurationParser.LacksUnit(text)
+            ? $"'{text}' has no unit for {name}: write e.g. {text.Trim()}s or {text.Trim()}m (accepted: {DurationParser.AcceptedForms})."
+            : $"'{text}' is not a duration{least} for {name}: write e.g. {DurationParser.AcceptedForms}.");
         return null;
     }
 }
