@@ -28,7 +28,7 @@ internal sealed partial record RotateTarget(Uri? KeyVaultUri, string? Name, stri
 
             if (vaultAddress is not null || tokenFile is not null)
             {
-                throw new UsageException("--vault-address and --token-file are for HashiCorp Vault; Key Vault uses DefaultAzureCredential.");
+                throw new UsageException("--vault-address and --token-file are for HashiCorp Vault; Key Vault uses --credential (default: DefaultAzureCredential).");
             }
 
             if (!Uri.TryCreate(vaultUri, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps)

@@ -12,7 +12,7 @@ internal static class WatchCommand
     public static Command Create(CliContext context)
     {
         var volumes = new Option<string[]>("--volume") { Description = "A mounted secret volume (key-per-file, e.g. a Kubernetes secret or CSI mount); repeatable.", HelpName = "path" };
-        var vaultUris = new Option<string[]>("--vault-uri") { Description = "An Azure Key Vault, e.g. https://myvault.vault.azure.net/ (DefaultAzureCredential; needs List and Get); repeatable.", HelpName = "uri" };
+        var vaultUris = new Option<string[]>("--vault-uri") { Description = "An Azure Key Vault, e.g. https://myvault.vault.azure.net/ (auth: --credential; needs List and Get); repeatable.", HelpName = "uri" };
         var vaultAddress = new Option<string>("--vault-address") { Description = "The HashiCorp Vault server for --vault-path [default: VAULT_ADDR].", HelpName = "url" };
         var vaultPaths = new Option<string[]>("--vault-path") { Description = "A Vault path and the section its fields go under, e.g. secret/myapp/db=Db; repeatable.", HelpName = "path[=section]" };
         var tokenFile = new Option<string>("--token-file") { Description = "A file holding the Vault token, read again when it changes [default: VAULT_TOKEN].", HelpName = "file" };
@@ -45,6 +45,10 @@ internal static class WatchCommand
         {
             volumes, vaultUris, vaultAddress, vaultPaths, tokenFile, pollInterval, maxEvents, timeout, verbose,
         };
+        var keyVaultConnection = new KeyVaultConnectionOptions();
+        keyVaultConnection.AddTo(command);
+        var vaultCa = new VaultCaOptions();
+        vaultCa.AddTo(command);
 
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -64,7 +68,9 @@ internal static class WatchCommand
             }
 
             var keyVaults = uriList.Select(KeyVaultUri).ToArray();
+            var connection = keyVaultConnection.Read(parseResult);
             var vault = pathList.Length == 0 ? null : VaultArguments.ResolveAddress(address, context);
+            var trusted = vault is null ? null : vaultCa.Load(parseResult, context);
             var vaultToken = vault is null || tokenPath is not null ? null : await VaultArguments.ReadTokenAsync(null, context, cancellationToken);
             if (tokenPath is not null && !File.Exists(tokenPath))
             {
@@ -91,7 +97,7 @@ internal static class WatchCommand
 
             foreach (var keyVault in keyVaults)
             {
-                builder.AddAzureKeyVaultSecrets(context.CreateSecretClient(keyVault), source => Configure(source));
+                builder.AddAzureKeyVaultSecrets(context.SecretClientFor(keyVault, connection), source => Configure(source));
             }
 
             if (vault is not null)
@@ -114,6 +120,7 @@ internal static class WatchCommand
                         options.Map(mapping.Path, mapping.Section);
                     }
 
+                    options.CaCertificates = trusted;
                     options.HttpMessageHandler = context.CreateVaultHandler?.Invoke();
                     Configure(options);
                 });
