@@ -33,7 +33,7 @@ internal sealed partial record RotateTarget(Uri? KeyVaultUri, string? Name, stri
 
             if (!Uri.TryCreate(vaultUri, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps)
             {
-                throw new UsageException($"--vault-uri '{vaultUri}' is not an https:// URL such as https://myvault.vault.azure.net/.");
+                throw new UsageException($"--vault-uri '{vaultUri}' is not an https:// URL such as https://<name>.vault.azure.net/ (the vault's URI as the Azure portal shows it).");
             }
 
             if (!KeyVaultSecretName().IsMatch(name))

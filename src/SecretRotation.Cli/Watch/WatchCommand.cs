@@ -159,7 +159,7 @@ internal static class WatchCommand
     private static Uri KeyVaultUri(string text) =>
         Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps
             ? uri
-            : throw new UsageException($"--vault-uri '{text}' is not an https:// URL such as https://myvault.vault.azure.net/.");
+            : throw new UsageException($"--vault-uri '{text}' is not an https:// URL such as https://<name>.vault.azure.net/ (the vault's URI as the Azure portal shows it).");
 
     private static TimeSpan? ParseDuration(ArgumentResult result, TimeSpan minimum)
     {
