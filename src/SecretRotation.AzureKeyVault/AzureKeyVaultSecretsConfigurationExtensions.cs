@@ -1,6 +1,7 @@
 using Azure.Core;
 using Azure.Security.KeyVault.Secrets;
 using SecretRotation;
+using SecretRotation.AzureKeyVault.Internal;
 
 namespace Microsoft.Extensions.Configuration;
 
@@ -11,14 +12,17 @@ public static class AzureKeyVaultSecretsConfigurationExtensions
     /// Adds every secret of the vault at <paramref name="vaultUri"/> (e.g. <c>https://myvault.vault.azure.net/</c>), read with
     /// <paramref name="credential"/> (e.g. <c>DefaultAzureCredential</c>, which uses Workload Identity on AKS).
     /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="vaultUri"/> has no scheme or is not https.</exception>
     public static IConfigurationBuilder AddAzureKeyVaultSecrets(this IConfigurationBuilder builder, Uri vaultUri, TokenCredential credential) =>
         builder.AddAzureKeyVaultSecrets(vaultUri, credential, _ => { });
 
     /// <summary>Adds secrets of the vault at <paramref name="vaultUri"/>, with more settings (named secrets, prefix, poll interval...).</summary>
+    /// <exception cref="ArgumentException"><paramref name="vaultUri"/> has no scheme or is not https.</exception>
     public static IConfigurationBuilder AddAzureKeyVaultSecrets(this IConfigurationBuilder builder, Uri vaultUri, TokenCredential credential, Action<AzureKeyVaultSecretsSource> configure)
     {
         ArgumentNullException.ThrowIfNull(vaultUri);
         ArgumentNullException.ThrowIfNull(credential);
+        KeyVaultUri.Validate(vaultUri, nameof(vaultUri));
         return builder.AddAzureKeyVaultSecrets(new SecretClient(vaultUri, credential), configure);
     }
 

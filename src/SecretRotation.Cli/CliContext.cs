@@ -36,11 +36,18 @@ internal sealed class CliContext
     /// <summary>The clock for timestamps and timeouts.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
-    /// <summary>Makes the Key Vault client for a vault URI; by default with <see cref="DefaultAzureCredential"/>.</summary>
-    public Func<Uri, SecretClient> CreateSecretClient { get; init; } = static vaultUri => new SecretClient(vaultUri, new DefaultAzureCredential());
+    /// <summary>
+    /// Makes the Key Vault client for a vault URI and the <c>--credential</c> options, or <see langword="null"/> (the default) for
+    /// <see cref="KeyVaultConnection.CreateClient"/> (<see cref="DefaultAzureCredential"/> unless <c>--credential</c> says otherwise).
+    /// </summary>
+    public Func<Uri, KeyVaultConnection, SecretClient>? CreateSecretClient { get; init; }
 
     /// <summary>Makes the HTTP handler for Vault requests (the caller disposes it), or <see langword="null"/> for a plain one.</summary>
     public Func<HttpMessageHandler>? CreateVaultHandler { get; init; }
+
+    /// <summary>The Key Vault client for <paramref name="vaultUri"/>, made as <paramref name="connection"/> says.</summary>
+    public SecretClient SecretClientFor(Uri vaultUri, KeyVaultConnection connection) =>
+        CreateSecretClient is { } create ? create(vaultUri, connection) : connection.CreateClient(vaultUri, GetEnvironmentVariable);
 
     /// <summary>The process's streams, environment and clock.</summary>
     public static CliContext FromConsole() => new(Console.Out, Console.Error, Console.In);

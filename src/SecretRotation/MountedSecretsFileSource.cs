@@ -39,11 +39,19 @@ public sealed class MountedSecretsFileSource : SecretConfigurationSource
     } = MountedSecretsSource.DefaultMaxFileSize;
 
     /// <inheritdoc />
+    /// <exception cref="ArgumentException"><see cref="Path"/> is not set, or names a directory (use <c>AddMountedSecrets</c> for a
+    /// key-per-file directory); this is thrown even when the source is <see cref="SecretConfigurationSource.Optional"/>.</exception>
     protected override ISecretSource CreateSecretSource()
     {
         if (string.IsNullOrWhiteSpace(Path))
         {
             throw new ArgumentException("MountedSecretsFileSource.Path must name the rendered secrets file.", nameof(Path));
+        }
+
+        // A path of the wrong kind is a mistake in the code, not a file that comes later: it fails even when Optional.
+        if (Directory.Exists(Path))
+        {
+            throw new ArgumentException(MountedPathKind.DirectoryGivenForFile(System.IO.Path.GetFullPath(Path)), nameof(Path));
         }
 
         if (!Enum.IsDefined(Format))

@@ -49,11 +49,19 @@ public sealed class MountedSecretsSource : SecretConfigurationSource
     public bool TrimTrailingNewline { get; set; } = true;
 
     /// <inheritdoc />
+    /// <exception cref="ArgumentException"><see cref="Path"/> is not set, or names a file (use <c>AddMountedSecretsFile</c> for one
+    /// file); this is thrown even when the source is <see cref="SecretConfigurationSource.Optional"/>.</exception>
     protected override ISecretSource CreateSecretSource()
     {
         if (string.IsNullOrWhiteSpace(Path))
         {
             throw new ArgumentException("MountedSecretsSource.Path must name the secret directory.", nameof(Path));
+        }
+
+        // A path of the wrong kind is a mistake in the code, not a mount that comes later: it fails even when Optional.
+        if (File.Exists(Path))
+        {
+            throw new ArgumentException(MountedPathKind.FileGivenForDirectory(System.IO.Path.GetFullPath(Path)), nameof(Path));
         }
 
         return new MountedSecretsReader(this);

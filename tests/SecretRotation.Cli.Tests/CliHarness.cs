@@ -22,13 +22,24 @@ internal sealed class CliHarness
 
     public Func<HttpMessageHandler>? VaultHandler { get; init; }
 
+    /// <summary>The Key Vault connections the commands asked for, in order (one per client made).</summary>
+    public List<KeyVaultConnection> KeyVaultConnections { get; } = [];
+
     public async Task<CliResult> RunAsync(string[] args, CancellationToken cancellationToken = default)
     {
         var context = new CliContext(Out, Error, new StringReader(Stdin))
         {
             GetEnvironmentVariable = name => Environment.GetValueOrDefault(name),
             TimeProvider = TimeProvider,
-            CreateSecretClient = SecretClient ?? (_ => throw new InvalidOperationException("This test gave no Key Vault client.")),
+            CreateSecretClient = (vaultUri, connection) =>
+            {
+                lock (KeyVaultConnections)
+                {
+                    KeyVaultConnections.Add(connection);
+                }
+
+                return SecretClient is { } create ? create(vaultUri) : throw new InvalidOperationException("This test gave no Key Vault client.");
+            },
             CreateVaultHandler = VaultHandler,
         };
         var exitCode = await CliApplication.RunAsync(args, context, cancellationToken);

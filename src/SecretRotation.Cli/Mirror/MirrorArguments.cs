@@ -38,7 +38,7 @@ internal sealed record MirrorArguments(
 
         if (!Uri.TryCreate(KeyVaultUri.Trim(), UriKind.Absolute, out var keyVault) || keyVault.Scheme != Uri.UriSchemeHttps)
         {
-            throw new UsageException($"--key-vault-uri '{KeyVaultUri}' is not an https:// URL, e.g. https://myvault.vault.azure.net/.");
+            throw new UsageException($"--key-vault-uri '{KeyVaultUri}' is not an https:// URL such as https://<name>.vault.azure.net/ (the vault's URI as the Azure portal shows it).");
         }
 
         if (KubernetesRole is not null && TokenFile is not null)

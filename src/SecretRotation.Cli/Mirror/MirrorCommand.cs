@@ -15,7 +15,7 @@ internal static class MirrorCommand
     public static Command Create(CliContext context)
     {
         var once = new Option<bool>("--once") { Description = "Run one mirror pass and exit (required)." };
-        var keyVaultUri = new Option<string>("--key-vault-uri") { Description = "The Key Vault to read, e.g. https://myvault.vault.azure.net/ (auth: DefaultAzureCredential).", HelpName = "uri" };
+        var keyVaultUri = new Option<string>("--key-vault-uri") { Description = "The Key Vault to read, e.g. https://myvault.vault.azure.net/ (auth: --credential).", HelpName = "uri" };
         var prefix = new Option<string>("--prefix") { Description = "Mirror only secrets whose name starts with this (case-insensitive) [default: all].", HelpName = "prefix" };
         var secretNames = new Option<string[]>("--secret-names")
         {
@@ -43,6 +43,10 @@ internal static class MirrorCommand
         {
             once, keyVaultUri, prefix, secretNames, vaultAddress, vaultMount, vaultPathPrefix, valueField, tokenFile, kubernetesRole, deletePolicy,
         };
+        var keyVaultConnection = new KeyVaultConnectionOptions();
+        keyVaultConnection.AddTo(command);
+        var vaultCa = new VaultCaOptions();
+        vaultCa.AddTo(command);
 
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -63,7 +67,9 @@ internal static class MirrorCommand
                 parseResult.GetValue(kubernetesRole),
                 Enum.Parse<DeletePolicy>(parseResult.GetValue(deletePolicy)!, ignoreCase: true));
             var options = await arguments.ToOptionsAsync(context, cancellationToken);
-            var result = await MirrorOnce.RunAsync(options, context, cancellationToken);
+            var connection = keyVaultConnection.Read(parseResult);
+            var trusted = vaultCa.Load(parseResult, context);
+            var result = await MirrorOnce.RunAsync(options, connection, trusted, context, cancellationToken);
             await MirrorSummary.WriteAsync(context.Out, options, result);
             if (result.Succeeded)
             {

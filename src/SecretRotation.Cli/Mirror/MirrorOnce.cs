@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SecretRotation.Cli.Watch;
@@ -16,14 +17,15 @@ namespace SecretRotation.Cli.Mirror;
 /// </summary>
 internal static class MirrorOnce
 {
-    public static async Task<MirrorPassResult> RunAsync(MirrorOptions options, CliContext context, CancellationToken cancellationToken)
+    public static async Task<MirrorPassResult> RunAsync(
+        MirrorOptions options, KeyVaultConnection connection, X509Certificate2Collection? trustedCertificates, CliContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(context);
 
         using var loggerFactory = LoggerFactory.Create(logging => logging.AddProvider(new StandardErrorLoggerProvider(context.Error, LogLevel.Warning)));
         await using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        using var client = new VaultHttpClient(options.VaultAddress!, options.VaultNamespace, context.CreateVaultHandler?.Invoke() ?? VaultHttpHandlerFactory.Create(), disposeHandler: true);
+        using var client = new VaultHttpClient(options.VaultAddress!, options.VaultNamespace, context.CreateVaultHandler?.Invoke() ?? VaultHttpHandlerFactory.Create(trustedCertificates), disposeHandler: true);
         var auth = options.Auth.Method == VaultAuthKind.Token
             ? new StaticTokenAuth(options.Auth.Token!, "--token-file or VAULT_TOKEN")
             : VaultAuthFactory.Create(options.Auth);
@@ -31,7 +33,7 @@ internal static class MirrorOnce
         var target = new VaultMirrorTarget(client, tokens, options, loggerFactory.CreateLogger<VaultMirrorTarget>());
         using var reconciler = new MirrorReconciler(
             options,
-            context.CreateSecretClient(options.KeyVaultUri!),
+            context.SecretClientFor(options.KeyVaultUri!, connection),
             target,
             new MirrorMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
             new MirrorStatus(),

@@ -4,7 +4,7 @@ using k8s.Exceptions;
 namespace SecretRotation.Cli.Restart;
 
 /// <summary>
-/// Finds the cluster as kubectl does: <c>--kubeconfig</c>, else the files in <c>KUBECONFIG</c>, else <c>~/.kube/config</c>, else the
+/// Finds the cluster as kubectl does: <c>--kubeconfig</c>, else the files in <c>KUBECONFIG</c> (merged), else <c>~/.kube/config</c>, else the
 /// pod's service account (in-cluster); <c>--context</c> picks a context other than the current one.
 /// </summary>
 internal static class KubernetesConfigLoader
@@ -26,7 +26,7 @@ internal static class KubernetesConfigLoader
                 .ToArray();
             if (fromEnvironment.Length > 0)
             {
-                return FirstUsable(fromEnvironment, contextName);
+                return Merged(fromEnvironment, contextName);
             }
 
             if (File.Exists(KubernetesClientConfiguration.KubeConfigDefaultLocation))
@@ -50,24 +50,17 @@ internal static class KubernetesConfigLoader
     }
 
     /// <summary>
-    /// The first file of <c>KUBECONFIG</c> that has the context (or a current context). kubectl merges the files; this client library
-    /// does not expose merging, so a context is taken whole from the first file that defines it.
+    /// The files of <c>KUBECONFIG</c> merged as kubectl merges them (<see cref="KubeconfigMerge"/>), then the context asked for, or
+    /// the current context of the first file that sets one.
     /// </summary>
-    private static KubernetesClientConfiguration FirstUsable(string[] files, string? contextName)
+    private static KubernetesClientConfiguration Merged(string[] files, string? contextName)
     {
-        KubeConfigException? last = null;
-        foreach (var file in files)
+        var merged = KubeconfigMerge.Load(files);
+        if (contextName is null && string.IsNullOrEmpty(merged.CurrentContext))
         {
-            try
-            {
-                return KubernetesClientConfiguration.BuildConfigFromConfigFile(file, contextName);
-            }
-            catch (KubeConfigException exception)
-            {
-                last = exception;
-            }
+            throw new UsageException($"None of the KUBECONFIG files ({string.Join(Path.PathSeparator, files)}) sets a current-context: pass --context.");
         }
 
-        throw last!;
+        return KubernetesClientConfiguration.BuildConfigFromConfigObject(merged, contextName);
     }
 }

@@ -8,7 +8,7 @@ internal static class RotateCommand
 {
     public static Command Create(CliContext context)
     {
-        var vaultUri = new Option<string>("--vault-uri") { Description = "Azure Key Vault: the vault, e.g. https://myvault.vault.azure.net/ (auth: DefaultAzureCredential).", HelpName = "uri" };
+        var vaultUri = new Option<string>("--vault-uri") { Description = "Azure Key Vault: the vault, e.g. https://myvault.vault.azure.net/ (auth: --credential).", HelpName = "uri" };
         var name = new Option<string>("--name") { Description = "Azure Key Vault: the secret name, e.g. Db--Password.", HelpName = "name" };
         var vaultAddress = new Option<string>("--vault-address") { Description = "HashiCorp Vault: the server [default: VAULT_ADDR].", HelpName = "url" };
         var path = new Option<string>("--path") { Description = "HashiCorp Vault: the KV v2 secret as the Vault CLI names it, e.g. secret/myapp/db.", HelpName = "path" };
@@ -42,6 +42,10 @@ internal static class RotateCommand
         {
             vaultUri, name, vaultAddress, path, field, tokenFile, length, alphabet, stdin,
         };
+        var keyVaultConnection = new KeyVaultConnectionOptions();
+        keyVaultConnection.AddTo(command);
+        var vaultCa = new VaultCaOptions();
+        vaultCa.AddTo(command);
 
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -62,15 +66,27 @@ internal static class RotateCommand
             RotationResult result;
             if (target.KeyVaultUri is { } keyVaultUri)
             {
+                if (vaultCa.AnyGiven(parseResult))
+                {
+                    throw new UsageException("--vault-ca-cert and --vault-ca-path are for HashiCorp Vault; Key Vault uses the system's trusted CAs.");
+                }
+
+                var connection = keyVaultConnection.Read(parseResult);
                 var value = await NewValueAsync(useStdin, parseResult.GetValue(length), parseResult.GetValue(alphabet)!, context, cancellationToken);
-                result = await KeyVaultRotator.RotateAsync(context.CreateSecretClient(keyVaultUri), target.Name!, value, cancellationToken);
+                result = await KeyVaultRotator.RotateAsync(context.SecretClientFor(keyVaultUri, connection), target.Name!, value, cancellationToken);
             }
             else
             {
+                if (keyVaultConnection.AnyGiven(parseResult))
+                {
+                    throw new UsageException("--credential, --authority-host and --disable-challenge-resource-verification are for Azure Key Vault; Vault uses --token-file or VAULT_TOKEN.");
+                }
+
+                var trusted = vaultCa.Load(parseResult, context);
                 var address = VaultArguments.ResolveAddress(target.VaultAddress, context);
                 var token = await VaultArguments.ReadTokenAsync(target.TokenFile, context, cancellationToken);
                 var value = await NewValueAsync(useStdin, parseResult.GetValue(length), parseResult.GetValue(alphabet)!, context, cancellationToken);
-                using var client = new VaultHttpClient(address, VaultArguments.Namespace(context), context.CreateVaultHandler?.Invoke() ?? VaultHttpHandlerFactory.Create(), disposeHandler: true);
+                using var client = new VaultHttpClient(address, VaultArguments.Namespace(context), context.CreateVaultHandler?.Invoke() ?? VaultHttpHandlerFactory.Create(trusted), disposeHandler: true);
                 result = await new VaultKvRotator(client, token, address).RotateAsync(target.Path!, target.Field!, value, cancellationToken);
             }
 

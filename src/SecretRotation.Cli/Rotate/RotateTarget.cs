@@ -28,12 +28,12 @@ internal sealed partial record RotateTarget(Uri? KeyVaultUri, string? Name, stri
 
             if (vaultAddress is not null || tokenFile is not null)
             {
-                throw new UsageException("--vault-address and --token-file are for HashiCorp Vault; Key Vault uses DefaultAzureCredential.");
+                throw new UsageException("--vault-address and --token-file are for HashiCorp Vault; Key Vault uses --credential (default: DefaultAzureCredential).");
             }
 
             if (!Uri.TryCreate(vaultUri, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps)
             {
-                throw new UsageException($"--vault-uri '{vaultUri}' is not an https:// URL such as https://myvault.vault.azure.net/.");
+                throw new UsageException($"--vault-uri '{vaultUri}' is not an https:// URL such as https://<name>.vault.azure.net/ (the vault's URI as the Azure portal shows it).");
             }
 
             if (!KeyVaultSecretName().IsMatch(name))

@@ -3,9 +3,19 @@ using System.Text.RegularExpressions;
 
 namespace SecretRotation.Cli.Watch;
 
-/// <summary>Durations on the command line: <c>500ms</c>, <c>30s</c>, <c>5m</c>, <c>1h</c>, or a TimeSpan such as <c>00:05:00</c>.</summary>
+/// <summary>
+/// Durations on the command line: <c>500ms</c>, <c>30s</c>, <c>5m</c>, <c>1h</c>, or a TimeSpan such as <c>00:05:00</c>. A number
+/// without a unit (<c>5</c>) is refused: TimeSpan would read it as days.
+/// </summary>
 internal static partial class DurationParser
 {
+    /// <summary>The accepted forms, as error messages list them.</summary>
+    public const string AcceptedForms = "500ms, 30s, 5m, 1h or 00:05:00";
+
+    /// <summary>Whether <paramref name="text"/> is a bare number, which is refused for want of a unit.</summary>
+    public static bool LacksUnit(string text) =>
+        double.TryParse(text.Trim(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out _);
+
     public static bool TryParse(string text, out TimeSpan duration)
     {
         var match = WithUnit().Match(text.Trim());
@@ -21,7 +31,10 @@ internal static partial class DurationParser
             return duration > TimeSpan.Zero;
         }
 
-        return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out duration) && duration > TimeSpan.Zero;
+        // Only the hh:mm[:ss] forms: TimeSpan.TryParse reads a bare "5" as five days.
+        duration = TimeSpan.Zero;
+        return text.Contains(':', StringComparison.Ordinal)
+            && TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out duration) && duration > TimeSpan.Zero;
     }
 
     /// <summary>Writes a duration the way it is typed: <c>200ms</c>, <c>30s</c>, <c>5m</c>, <c>1h</c> (the largest whole unit).</summary>

@@ -12,13 +12,13 @@ internal static class WatchCommand
     public static Command Create(CliContext context)
     {
         var volumes = new Option<string[]>("--volume") { Description = "A mounted secret volume (key-per-file, e.g. a Kubernetes secret or CSI mount); repeatable.", HelpName = "path" };
-        var vaultUris = new Option<string[]>("--vault-uri") { Description = "An Azure Key Vault, e.g. https://myvault.vault.azure.net/ (DefaultAzureCredential; needs List and Get); repeatable.", HelpName = "uri" };
+        var vaultUris = new Option<string[]>("--vault-uri") { Description = "An Azure Key Vault, e.g. https://myvault.vault.azure.net/ (auth: --credential; needs List and Get); repeatable.", HelpName = "uri" };
         var vaultAddress = new Option<string>("--vault-address") { Description = "The HashiCorp Vault server for --vault-path [default: VAULT_ADDR].", HelpName = "url" };
         var vaultPaths = new Option<string[]>("--vault-path") { Description = "A Vault path and the section its fields go under, e.g. secret/myapp/db=Db; repeatable.", HelpName = "path[=section]" };
         var tokenFile = new Option<string>("--token-file") { Description = "A file holding the Vault token, read again when it changes [default: VAULT_TOKEN].", HelpName = "file" };
         var pollInterval = new Option<TimeSpan?>("--poll-interval")
         {
-            Description = "How often every source is polled, e.g. 30s or 1m, at least 1s [default: each source's own, 5m for Key Vault and Vault].",
+            Description = "How often every source is polled, e.g. 30s, 5m, 1h or 00:05:00 (a unit is required), at least 1s [default: each source's own, 5m for Key Vault and Vault].",
             HelpName = "duration",
             CustomParser = result => ParseDuration(result, TimeSpan.FromSeconds(1)),
         };
@@ -32,7 +32,7 @@ internal static class WatchCommand
         });
         var timeout = new Option<TimeSpan?>("--timeout")
         {
-            Description = "Stop after this long, e.g. 90s or 10m (exit 1 if --max-events reloads were not seen by then).",
+            Description = "Stop after this long, e.g. 90s, 10m or 00:10:00 (a unit is required; exit 1 if --max-events reloads were not seen by then).",
             HelpName = "duration",
             CustomParser = result => ParseDuration(result, TimeSpan.Zero),
         };
@@ -45,6 +45,10 @@ internal static class WatchCommand
         {
             volumes, vaultUris, vaultAddress, vaultPaths, tokenFile, pollInterval, maxEvents, timeout, verbose,
         };
+        var keyVaultConnection = new KeyVaultConnectionOptions();
+        keyVaultConnection.AddTo(command);
+        var vaultCa = new VaultCaOptions();
+        vaultCa.AddTo(command);
 
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -64,7 +68,9 @@ internal static class WatchCommand
             }
 
             var keyVaults = uriList.Select(KeyVaultUri).ToArray();
+            var connection = keyVaultConnection.Read(parseResult);
             var vault = pathList.Length == 0 ? null : VaultArguments.ResolveAddress(address, context);
+            var trusted = vault is null ? null : vaultCa.Load(parseResult, context);
             var vaultToken = vault is null || tokenPath is not null ? null : await VaultArguments.ReadTokenAsync(null, context, cancellationToken);
             if (tokenPath is not null && !File.Exists(tokenPath))
             {
@@ -91,7 +97,7 @@ internal static class WatchCommand
 
             foreach (var keyVault in keyVaults)
             {
-                builder.AddAzureKeyVaultSecrets(context.CreateSecretClient(keyVault), source => Configure(source));
+                builder.AddAzureKeyVaultSecrets(context.SecretClientFor(keyVault, connection), source => Configure(source));
             }
 
             if (vault is not null)
@@ -114,6 +120,7 @@ internal static class WatchCommand
                         options.Map(mapping.Path, mapping.Section);
                     }
 
+                    options.CaCertificates = trusted;
                     options.HttpMessageHandler = context.CreateVaultHandler?.Invoke();
                     Configure(options);
                 });
@@ -152,7 +159,7 @@ internal static class WatchCommand
     private static Uri KeyVaultUri(string text) =>
         Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps
             ? uri
-            : throw new UsageException($"--vault-uri '{text}' is not an https:// URL such as https://myvault.vault.azure.net/.");
+            : throw new UsageException($"--vault-uri '{text}' is not an https:// URL such as https://<name>.vault.azure.net/ (the vault's URI as the Azure portal shows it).");
 
     private static TimeSpan? ParseDuration(ArgumentResult result, TimeSpan minimum)
     {
@@ -164,7 +171,9 @@ internal static class WatchCommand
 
         var least = minimum > TimeSpan.Zero ? $" of at least {minimum.TotalSeconds:0}s" : string.Empty;
         var name = result.Parent is OptionResult option ? option.Option.Name : "this option";
-        result.AddError($"'{text}' is not a duration{least} for {name}: write e.g. 500ms, 30s, 5m or 1h.");
+        result.AddError(DurationParser.LacksUnit(text)
+            ? $"'{text}' has no unit for {name}: write e.g. {text.Trim()}s or {text.Trim()}m (accepted: {DurationParser.AcceptedForms})."
+            : $"'{text}' is not a duration{least} for {name}: write e.g. {DurationParser.AcceptedForms}.");
         return null;
     }
 }

@@ -8,6 +8,9 @@ internal sealed class MirrorOptions
     /// <summary>The Key Vault to read, e.g. <c>https://myvault.vault.azure.net/</c>.</summary>
     public Uri? KeyVaultUri { get; set; }
 
+    /// <summary><c>Mirror:KeyVault</c>: the credential, the authority host and the challenge switch.</summary>
+    public MirrorKeyVaultOptions KeyVault { get; set; } = new();
+
     /// <summary>Mirror only secrets whose name starts with this (case-insensitive); empty: every secret.</summary>
     public string? Prefix { get; set; }
 
@@ -17,6 +20,12 @@ internal sealed class MirrorOptions
     public Uri? VaultAddress { get; set; }
 
     public string? VaultNamespace { get; set; }
+
+    /// <summary>A PEM file of CA certificates to trust for Vault's TLS certificate instead of the system store (default: VAULT_CACERT).</summary>
+    public string? VaultCaCertificateFile { get; set; }
+
+    /// <summary>A directory of PEM files of CA certificates to trust (default: VAULT_CAPATH); <see cref="VaultCaCertificateFile"/> wins.</summary>
+    public string? VaultCaCertificateDirectory { get; set; }
 
     /// <summary>The KV v2 mount.</summary>
     public string VaultMount { get; set; } = "secret";

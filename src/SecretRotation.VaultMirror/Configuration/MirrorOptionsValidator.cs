@@ -26,6 +26,9 @@ internal sealed partial class MirrorOptionsValidator : IValidateOptions<MirrorOp
             problems.Add("Mirror:VaultAddress must be set to Vault's http(s):// address, e.g. https://vault.example.com:8200.");
         }
 
+        CheckKeyVault(options.KeyVault, problems);
+        CheckVaultCa(options, problems);
+
         if (string.IsNullOrWhiteSpace(options.VaultMount) || options.NormalizedMount.Length == 0)
         {
             problems.Add("Mirror:VaultMount must name the KV v2 mount, e.g. secret.");
@@ -94,6 +97,36 @@ internal sealed partial class MirrorOptionsValidator : IValidateOptions<MirrorOp
         }
 
         return problems;
+    }
+
+    private static void CheckKeyVault(MirrorKeyVaultOptions keyVault, List<string> problems)
+    {
+        if (keyVault.NormalizedCredential is null)
+        {
+            problems.Add($"Mirror:KeyVault:Credential must be one of {string.Join(", ", MirrorKeyVaultOptions.CredentialNames)} (got '{keyVault.Credential}').");
+        }
+
+        if (keyVault.AuthorityHost is { } authority && (!authority.IsAbsoluteUri || authority.Scheme != Uri.UriSchemeHttps))
+        {
+            problems.Add($"Mirror:KeyVault:AuthorityHost must be an https:// URL such as https://login.microsoftonline.us (got '{authority.OriginalString}').");
+        }
+    }
+
+    private static void CheckVaultCa(MirrorOptions options, List<string> problems)
+    {
+        if (!string.IsNullOrWhiteSpace(options.VaultCaCertificateFile) && !File.Exists(options.VaultCaCertificateFile))
+        {
+            problems.Add(Directory.Exists(options.VaultCaCertificateFile)
+                ? $"Mirror:VaultCaCertificateFile '{options.VaultCaCertificateFile}' is a directory; set Mirror:VaultCaCertificateDirectory (or VAULT_CAPATH) to a directory of PEM files."
+                : $"Mirror:VaultCaCertificateFile '{options.VaultCaCertificateFile}' does not exist.");
+        }
+        else if (string.IsNullOrWhiteSpace(options.VaultCaCertificateFile)
+            && !string.IsNullOrWhiteSpace(options.VaultCaCertificateDirectory) && !Directory.Exists(options.VaultCaCertificateDirectory))
+        {
+            problems.Add(File.Exists(options.VaultCaCertificateDirectory)
+                ? $"Mirror:VaultCaCertificateDirectory '{options.VaultCaCertificateDirectory}' is a file; set Mirror:VaultCaCertificateFile (or VAULT_CACERT) to a PEM file."
+                : $"Mirror:VaultCaCertificateDirectory '{options.VaultCaCertificateDirectory}' does not exist.");
+        }
     }
 
     [GeneratedRegex("^[0-9a-zA-Z-]{1,127}$")]

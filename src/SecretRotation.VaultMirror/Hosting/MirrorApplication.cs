@@ -1,4 +1,3 @@
-using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -84,19 +83,21 @@ internal static class MirrorApplication
                 }
 
                 options.VaultNamespace ??= builder.Configuration["VAULT_NAMESPACE"];
+                options.VaultCaCertificateFile ??= builder.Configuration["VAULT_CACERT"];
+                options.VaultCaCertificateDirectory ??= builder.Configuration["VAULT_CAPATH"];
             })
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<MirrorOptions>, MirrorOptionsValidator>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<MirrorOptions>>().Value);
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => new SecretClient(sp.GetRequiredService<MirrorOptions>().KeyVaultUri, new DefaultAzureCredential()));
+        services.TryAddSingleton(sp => MirrorClientFactory.CreateSecretClient(sp.GetRequiredService<MirrorOptions>()));
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<MirrorOptions>();
             var handler = sp.GetService<VaultHandlerOverride>();
             return handler is null
-                ? new VaultHttpClient(options.VaultAddress!, options.VaultNamespace, VaultHttpHandlerFactory.Create(), disposeHandler: true)
+                ? new VaultHttpClient(options.VaultAddress!, options.VaultNamespace, MirrorClientFactory.CreateVaultHandler(options), disposeHandler: true)
                 : new VaultHttpClient(options.VaultAddress!, options.VaultNamespace, handler.Handler, disposeHandler: false);
         });
         services.AddSingleton(sp => new VaultTokenManager(

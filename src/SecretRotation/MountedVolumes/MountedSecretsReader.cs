@@ -55,6 +55,11 @@ internal sealed class MountedSecretsReader : ISecretSource
         if (!Directory.Exists(_root))
         {
             _watch?.Reset();
+            if (File.Exists(_root))
+            {
+                throw new IOException(MountedPathKind.FileGivenForDirectory(_root));
+            }
+
             throw new DirectoryNotFoundException($"The secret directory '{_root}' does not exist (not mounted, or unmounted).");
         }
 

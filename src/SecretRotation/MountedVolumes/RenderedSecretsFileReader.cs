@@ -47,6 +47,10 @@ internal sealed class RenderedSecretsFileReader : ISecretSource
 
         if (!File.Exists(_path))
         {
+            if (Directory.Exists(_path))
+            {
+                throw new IOException(MountedPathKind.DirectoryGivenForFile(_path));
+            }
 
             throw new FileNotFoundException($"The rendered secrets file '{_path}' does not exist.");
         }
