@@ -1,8 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SecretRotation.Cli.Watch;
-using SecretRotation.HashiCorpVault.Auth;
-using SecretRotation.HashiCorpVault.Client;
+using SecretRotation.HashiCorpVault;
 using SecretRotation.VaultMirror.Configuration;
 using SecretRotation.VaultMirror.Hosting;
 using SecretRotation.VaultMirror.Mirroring;
@@ -23,12 +22,17 @@ internal static class MirrorOnce
 
         using var loggerFactory = LoggerFactory.Create(logging => logging.AddProvider(new StandardErrorLoggerProvider(context.Error, LogLevel.Warning)));
         await using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        using var client = new VaultHttpClient(options.VaultAddress!, options.VaultNamespace, context.CreateVaultHandler?.Invoke() ?? VaultHttpHandlerFactory.Create(), disposeHandler: true);
-        var auth = options.Auth.Method == VaultAuthKind.Token
-            ? new StaticTokenAuth(options.Auth.Token!, "--token-file or VAULT_TOKEN")
-            : VaultAuthFactory.Create(options.Auth);
-        var tokens = new VaultTokenManager(auth, client, context.TimeProvider);
-        var target = new VaultMirrorTarget(client, tokens, options, loggerFactory.CreateLogger<VaultMirrorTarget>());
+        using var client = new VaultClient(
+            new VaultClientOptions
+            {
+                Address = options.VaultAddress,
+                Namespace = options.VaultNamespace,
+                Authentication = VaultAuthFactory.Create(options.Auth),
+                HttpMessageHandler = context.CreateVaultHandler?.Invoke(),
+                TimeProvider = context.TimeProvider,
+            },
+            loggerFactory.CreateLogger<VaultClient>());
+        var target = new VaultMirrorTarget(client, options);
         using var reconciler = new MirrorReconciler(
             options,
             context.CreateSecretClient(options.KeyVaultUri!),

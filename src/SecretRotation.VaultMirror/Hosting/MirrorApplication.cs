@@ -10,8 +10,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SecretRotation.AspNetCore;
 using SecretRotation.AspNetCore.Http;
-using SecretRotation.HashiCorpVault.Auth;
-using SecretRotation.HashiCorpVault.Client;
+using SecretRotation.HashiCorpVault;
 using SecretRotation.VaultMirror.Configuration;
 using SecretRotation.VaultMirror.Events;
 using SecretRotation.VaultMirror.Mirroring;
@@ -94,15 +93,18 @@ internal static class MirrorApplication
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<MirrorOptions>();
-            var handler = sp.GetService<VaultHandlerOverride>();
-            return handler is null
-                ? new VaultHttpClient(options.VaultAddress!, options.VaultNamespace, VaultHttpHandlerFactory.Create(), disposeHandler: true)
-                : new VaultHttpClient(options.VaultAddress!, options.VaultNamespace, handler.Handler, disposeHandler: false);
+            return new VaultClient(
+                new VaultClientOptions
+                {
+                    Address = options.VaultAddress,
+                    Namespace = options.VaultNamespace,
+                    Authentication = VaultAuthFactory.Create(options.Auth),
+                    HttpMessageHandler = sp.GetService<VaultHandlerOverride>()?.Handler,
+                    DisposeHttpMessageHandler = false,
+                    TimeProvider = sp.GetRequiredService<TimeProvider>(),
+                },
+                sp.GetRequiredService<ILogger<VaultClient>>());
         });
-        services.AddSingleton(sp => new VaultTokenManager(
-            VaultAuthFactory.Create(sp.GetRequiredService<MirrorOptions>().Auth),
-            sp.GetRequiredService<VaultHttpClient>(),
-            sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<VaultMirrorTarget>();
         services.AddMetrics();
         services.AddSingleton<MirrorMetrics>();

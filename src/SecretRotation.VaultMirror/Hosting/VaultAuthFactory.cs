@@ -1,4 +1,4 @@
-using SecretRotation.HashiCorpVault.Auth;
+using SecretRotation.HashiCorpVault;
 using SecretRotation.VaultMirror.Configuration;
 
 namespace SecretRotation.VaultMirror.Hosting;
@@ -8,10 +8,10 @@ internal static class VaultAuthFactory
 {
     public static VaultAuthMethod Create(MirrorAuthOptions auth) => auth.Method switch
     {
-        VaultAuthKind.Token => new StaticTokenAuth(auth.Token!.Trim(), "Mirror:Auth:Token"),
-        VaultAuthKind.TokenFile => new TokenFileAuth(auth.TokenFile!),
-        VaultAuthKind.Kubernetes => new KubernetesAuth(auth.Role!, auth.MountPath ?? "kubernetes", auth.JwtPath),
-        VaultAuthKind.AppRole => new AppRoleAuth(auth.RoleId!, secretId: null, auth.SecretIdFile, auth.MountPath ?? "approle"),
+        VaultAuthKind.Token => VaultAuthMethod.Token(auth.Token!),
+        VaultAuthKind.TokenFile => VaultAuthMethod.TokenFile(auth.TokenFile!),
+        VaultAuthKind.Kubernetes => VaultAuthMethod.Kubernetes(auth.Role!, auth.MountPath ?? "kubernetes", auth.JwtPath),
+        VaultAuthKind.AppRole => VaultAuthMethod.AppRole(auth.RoleId!, secretId: null, auth.SecretIdFile, auth.MountPath ?? "approle"),
         _ => throw new InvalidOperationException("Mirror:Auth:Method must be Token, TokenFile, Kubernetes or AppRole."),
     };
 }
