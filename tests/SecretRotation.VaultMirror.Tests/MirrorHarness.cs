@@ -70,11 +70,10 @@ internal sealed class MirrorHarness : IAsyncDisposable
     {
         var factory = Logs.CreateFactory();
         var client = CreateVaultClient(factory, vaultHandler, auth);
-        var target = new VaultMirrorTarget(client, Options);
         var reconciler = new MirrorReconciler(
             Options,
             SecretClient,
-            target,
+            client,
             new MirrorMetrics(MeterFactory),
             new MirrorStatus(),
             Time,

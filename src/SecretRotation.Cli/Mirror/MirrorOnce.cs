@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging;
 using SecretRotation.Cli.Watch;
 using SecretRotation.HashiCorpVault;
 using SecretRotation.VaultMirror.Configuration;
-using SecretRotation.VaultMirror.Hosting;
 using SecretRotation.VaultMirror.Mirroring;
 
 namespace SecretRotation.Cli.Mirror;
@@ -32,11 +31,10 @@ internal static class MirrorOnce
                 TimeProvider = context.TimeProvider,
             },
             loggerFactory.CreateLogger<VaultClient>());
-        var target = new VaultMirrorTarget(client, options);
         using var reconciler = new MirrorReconciler(
             options,
             context.CreateSecretClient(options.KeyVaultUri!),
-            target,
+            client,
             new MirrorMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
             new MirrorStatus(),
             context.TimeProvider,

@@ -1,11 +1,12 @@
 using SecretRotation.HashiCorpVault;
-using SecretRotation.VaultMirror.Configuration;
 
-namespace SecretRotation.VaultMirror.Hosting;
+namespace SecretRotation.VaultMirror.Configuration;
 
 /// <summary>Turns <c>Mirror:Auth</c> into one of the HashiCorpVault package's auth methods.</summary>
-internal static class VaultAuthFactory
+public static class VaultAuthFactory
 {
+    /// <summary>The auth method <paramref name="auth"/> describes (validated by <see cref="MirrorOptionsValidator"/>).</summary>
+    /// <param name="auth">The <c>Mirror:Auth</c> settings.</param>
     public static VaultAuthMethod Create(MirrorAuthOptions auth) => auth.Method switch
     {
         VaultAuthKind.Token => VaultAuthMethod.Token(auth.Token!),

@@ -37,7 +37,7 @@ internal static class MirrorApplication
         {
             foreach (var failure in exception.Failures)
             {
-                MirrorLog.InvalidConfiguration(logger, failure);
+                MirrorHostLog.InvalidConfiguration(logger, failure);
             }
 
             return 1;
@@ -56,7 +56,7 @@ internal static class MirrorApplication
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            MirrorLog.PassThrew(logger, exception, 0);
+            MirrorHostLog.PassThrew(logger, exception, 0);
             return 1;
         }
     }
@@ -105,7 +105,6 @@ internal static class MirrorApplication
                 },
                 sp.GetRequiredService<ILogger<VaultClient>>());
         });
-        services.AddSingleton<VaultMirrorTarget>();
         services.AddMetrics();
         services.AddSingleton<MirrorMetrics>();
         services.AddSingleton<MirrorStatus>();
