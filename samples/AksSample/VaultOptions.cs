@@ -40,7 +40,7 @@ public sealed class VaultOptions
     public string AuthMountPath { get; set; } = "kubernetes";
 
     /// <summary>The service-account token sent at each login (read again each time, as the kubelet rotates it).</summary>
-    public string JwtPath { get; set; } = HashiCorpVaultOptions.DefaultServiceAccountTokenPath;
+    public string JwtPath { get; set; } = HashiCorpVaultSource.DefaultServiceAccountTokenPath;
 
     /// <summary>The KV secret read into the <c>Database</c> section. Empty: none.</summary>
     public string? KvPath { get; set; } = DefaultKvPath;
@@ -95,7 +95,7 @@ public sealed class VaultOptions
 
     /// <summary>Applies the address, the authentication, the paths, the CA file and the poll interval to the Vault source.</summary>
     /// <exception cref="InvalidOperationException">A setting is invalid.</exception>
-    public void Configure(HashiCorpVaultOptions source)
+    public void Configure(HashiCorpVaultSource source)
     {
         ArgumentNullException.ThrowIfNull(source);
         source.Address = GetAddress();

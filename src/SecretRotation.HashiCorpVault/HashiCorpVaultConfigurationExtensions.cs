@@ -13,11 +13,11 @@ public static class HashiCorpVaultConfigurationExtensions
         builder.AddHashiCorpVault(options => options.Map(path, section));
 
     /// <summary>Reads the Vault paths that <paramref name="configure"/> maps, with its address, authentication and TLS settings.</summary>
-    public static IConfigurationBuilder AddHashiCorpVault(this IConfigurationBuilder builder, Action<HashiCorpVaultOptions> configure)
+    public static IConfigurationBuilder AddHashiCorpVault(this IConfigurationBuilder builder, Action<HashiCorpVaultSource> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
-        var options = new HashiCorpVaultOptions();
+        var options = new HashiCorpVaultSource();
         configure(options);
         return builder.Add(options);
     }

@@ -50,7 +50,7 @@ internal sealed class VaultHarness : IAsyncDisposable
         return path;
     }
 
-    public VaultHarness Build(Action<HashiCorpVaultOptions> configure)
+    public VaultHarness Build(Action<HashiCorpVaultSource> configure)
     {
         Configuration = (ConfigurationRoot)new ConfigurationBuilder()
             .AddHashiCorpVault(o =>

@@ -2,8 +2,7 @@ using Azure.Security.KeyVault.Secrets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
-using SecretRotation.HashiCorpVault.Auth;
-using SecretRotation.HashiCorpVault.Client;
+using SecretRotation.HashiCorpVault;
 using SecretRotation.Testing;
 using SecretRotation.TestSupport;
 using SecretRotation.VaultMirror.Configuration;
@@ -70,13 +69,11 @@ internal sealed class MirrorHarness : IAsyncDisposable
     public MirrorReconciler CreateReconciler(HttpMessageHandler? vaultHandler = null, VaultAuthMethod? auth = null)
     {
         var factory = Logs.CreateFactory();
-        var client = new VaultHttpClient(Vault.Address, null, vaultHandler ?? new SocketsHttpHandler(), disposeHandler: true);
-        var tokens = new VaultTokenManager(auth ?? new StaticTokenAuth(Vault.RootToken, "test"), client, Time);
-        var target = new VaultMirrorTarget(client, tokens, Options, factory.CreateLogger<VaultMirrorTarget>());
+        var client = CreateVaultClient(factory, vaultHandler, auth);
         var reconciler = new MirrorReconciler(
             Options,
             SecretClient,
-            target,
+            client,
             new MirrorMetrics(MeterFactory),
             new MirrorStatus(),
             Time,
@@ -102,13 +99,23 @@ internal sealed class MirrorHarness : IAsyncDisposable
     public async Task<VaultSecretState> ReadStateAsync(string name)
     {
         var factory = Logs.CreateFactory();
-        using var client = new VaultHttpClient(Vault.Address, null, new SocketsHttpHandler(), disposeHandler: true);
-        var tokens = new VaultTokenManager(new StaticTokenAuth(Vault.RootToken, "test"), client, Time);
-        var target = new VaultMirrorTarget(client, tokens, Options, factory.CreateLogger<VaultMirrorTarget>());
+        using var client = CreateVaultClient(factory, vaultHandler: null, auth: null);
+        var target = new VaultMirrorTarget(client, Options);
         var state = await target.ReadStateAsync(name, CancellationToken.None);
         factory.Dispose();
         return state;
     }
+
+    private VaultClient CreateVaultClient(ILoggerFactory factory, HttpMessageHandler? vaultHandler, VaultAuthMethod? auth) =>
+        new(
+            new VaultClientOptions
+            {
+                Address = Vault.Address,
+                Authentication = auth ?? VaultAuthMethod.Token(Vault.RootToken),
+                HttpMessageHandler = vaultHandler ?? new SocketsHttpHandler(),
+                TimeProvider = Time,
+            },
+            factory.CreateLogger<VaultClient>());
 
     public async ValueTask DisposeAsync()
     {

@@ -2,10 +2,8 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SecretRotation.Cli.Watch;
-using SecretRotation.HashiCorpVault.Auth;
-using SecretRotation.HashiCorpVault.Client;
+using SecretRotation.HashiCorpVault;
 using SecretRotation.VaultMirror.Configuration;
-using SecretRotation.VaultMirror.Hosting;
 using SecretRotation.VaultMirror.Mirroring;
 
 namespace SecretRotation.Cli.Mirror;
@@ -25,16 +23,21 @@ internal static class MirrorOnce
 
         using var loggerFactory = LoggerFactory.Create(logging => logging.AddProvider(new StandardErrorLoggerProvider(context.Error, LogLevel.Warning)));
         await using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        using var client = new VaultHttpClient(options.VaultAddress!, options.VaultNamespace, context.CreateVaultHandler?.Invoke() ?? VaultHttpHandlerFactory.Create(trustedCertificates), disposeHandler: true);
-        var auth = options.Auth.Method == VaultAuthKind.Token
-            ? new StaticTokenAuth(options.Auth.Token!, "--token-file or VAULT_TOKEN")
-            : VaultAuthFactory.Create(options.Auth);
-        var tokens = new VaultTokenManager(auth, client, context.TimeProvider);
-        var target = new VaultMirrorTarget(client, tokens, options, loggerFactory.CreateLogger<VaultMirrorTarget>());
+        using var client = new VaultClient(
+            new VaultClientOptions
+            {
+                Address = options.VaultAddress,
+                Namespace = options.VaultNamespace,
+                Authentication = VaultAuthFactory.Create(options.Auth),
+                CaCertificates = trustedCertificates,
+                HttpMessageHandler = context.CreateVaultHandler?.Invoke(),
+                TimeProvider = context.TimeProvider,
+            },
+            loggerFactory.CreateLogger<VaultClient>());
         using var reconciler = new MirrorReconciler(
             options,
             context.SecretClientFor(options.KeyVaultUri!, connection),
-            target,
+            client,
             new MirrorMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
             new MirrorStatus(),
             context.TimeProvider,

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using SecretRotation.HashiCorpVault.Client;
+using SecretRotation.HashiCorpVault;
 
 namespace SecretRotation.Cli.Rotate;
 
@@ -86,8 +86,16 @@ internal static class RotateCommand
                 var address = VaultArguments.ResolveAddress(target.VaultAddress, context);
                 var token = await VaultArguments.ReadTokenAsync(target.TokenFile, context, cancellationToken);
                 var value = await NewValueAsync(useStdin, parseResult.GetValue(length), parseResult.GetValue(alphabet)!, context, cancellationToken);
-                using var client = new VaultHttpClient(address, VaultArguments.Namespace(context), context.CreateVaultHandler?.Invoke() ?? VaultHttpHandlerFactory.Create(trusted), disposeHandler: true);
-                result = await new VaultKvRotator(client, token, address).RotateAsync(target.Path!, target.Field!, value, cancellationToken);
+                using var client = new VaultClient(new VaultClientOptions
+                {
+                    Address = address,
+                    Namespace = VaultArguments.Namespace(context),
+                    Authentication = VaultAuthMethod.Token(token),
+                    CaCertificates = trusted,
+                    HttpMessageHandler = context.CreateVaultHandler?.Invoke(),
+                    TimeProvider = context.TimeProvider,
+                });
+                result = await new VaultKvRotator(client, address).RotateAsync(target.Path!, target.Field!, value, cancellationToken);
             }
 
             await context.Out.WriteLineAsync($"Rotated {result.Target}");

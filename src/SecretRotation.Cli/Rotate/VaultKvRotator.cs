@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using SecretRotation.HashiCorpVault.Client;
+using SecretRotation.HashiCorpVault;
 
 namespace SecretRotation.Cli.Rotate;
 
@@ -10,25 +10,23 @@ namespace SecretRotation.Cli.Rotate;
 /// it back with check-and-set on the version read, so the other fields are kept and a concurrent write is never overwritten.
 /// Needs <c>read</c> and <c>update</c> (<c>create</c> for a new secret) on <c>{mount}/data/{path}</c>.
 /// </summary>
-internal sealed class VaultKvRotator(VaultHttpClient client, string token, Uri address)
+internal sealed class VaultKvRotator(VaultClient client, Uri address)
 {
     public async Task<RotationResult> RotateAsync(string path, string field, string value, CancellationToken cancellationToken)
     {
         var (mount, secretPath) = await FindKv2MountAsync(path, cancellationToken);
-        var dataPath = $"{mount}/data/{secretPath}";
 
-        var (version, data) = await ReadCurrentAsync(path, dataPath, cancellationToken);
+        var (version, data) = await ReadCurrentAsync(path, mount, secretPath, cancellationToken);
         var otherFields = data.Keys.Count(key => key != field);
         var isNewField = !data.ContainsKey(field);
         data[field] = JsonSerializer.SerializeToElement(value);
 
-        VaultResponse written;
+        long written;
         try
         {
-            written = await client.WriteKv2DataAsync(dataPath, data, version, token, cancellationToken);
+            written = await client.WriteKv2Async(mount, secretPath, data, version, cancellationToken);
         }
-        catch (VaultApiException exception) when (exception.Status == HttpStatusCode.BadRequest
-            && exception.Errors.Any(error => error.Contains("check-and-set", StringComparison.OrdinalIgnoreCase)))
+        catch (VaultApiException exception) when (exception.IsCheckAndSetConflict)
         {
             throw new CommandFailedException(
                 version == 0
@@ -41,9 +39,12 @@ internal sealed class VaultKvRotator(VaultHttpClient client, string token, Uri a
             throw new CommandFailedException(Describe(exception, version == 0 ? "create" : "update", $"writing '{path}'"), exception);
         }
 
-        var newVersion = written.Data is { } d && d.TryGetProperty("version", out var v) && v.ValueKind == JsonValueKind.Number
-            ? v.GetInt64().ToString(CultureInfo.InvariantCulture)
-            : throw new CommandFailedException($"Vault's answer to writing '{path}' has no version; check the secret with 'vault kv get {path}'.");
+        catch (VaultProtocolException exception)
+        {
+            throw new CommandFailedException($"Vault's answer to writing '{path}' has no version; check the secret with 'vault kv get {path}'.", exception);
+        }
+
+        var newVersion = written.ToString(CultureInfo.InvariantCulture);
         var detail = version == 0
             ? "new secret (check-and-set 0)"
             : $"check-and-set on version {version}; {otherFields} other field(s) kept{(isNewField ? $"; '{field}' is a new field" : string.Empty)}";
@@ -55,18 +56,14 @@ internal sealed class VaultKvRotator(VaultHttpClient client, string token, Uri a
     {
         try
         {
-            var answer = await client.GetMountAsync(path, token, cancellationToken);
-            var data = answer.Data;
-            var mountPath = data is { } d && d.TryGetProperty("path", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString()! : string.Empty;
-            var type = data is { } t && t.TryGetProperty("type", out var ty) && ty.ValueKind == JsonValueKind.String ? ty.GetString() : null;
-            var version = data is { } o && o.TryGetProperty("options", out var options) && options.ValueKind == JsonValueKind.Object
-                && options.TryGetProperty("version", out var ver) && ver.ValueKind == JsonValueKind.String ? ver.GetString() : null;
-            if (type is not ("kv" or "generic"))
+            var mount = await client.GetMountAsync(path, cancellationToken);
+            var mountPath = mount.Path;
+            if (mount.Type is not ("kv" or "generic"))
             {
-                throw new CommandFailedException($"'{path}' is on a '{type ?? "unknown"}' mount, not a KV v2 secrets engine; rotate writes KV v2 secrets only.");
+                throw new CommandFailedException($"'{path}' is on a '{(mount.Type.Length == 0 ? "unknown" : mount.Type)}' mount, not a KV v2 secrets engine; rotate writes KV v2 secrets only.");
             }
 
-            if (version != "2")
+            if (!mount.IsKvV2)
             {
                 throw new CommandFailedException($"'{path}' is on a KV version 1 mount, which has no versions or check-and-set; rotate writes KV v2 secrets only.");
             }
@@ -102,40 +99,37 @@ internal sealed class VaultKvRotator(VaultHttpClient client, string token, Uri a
     }
 
     /// <summary>The current version and its data; version 0 and no data when the secret does not exist yet.</summary>
-    private async Task<(long Version, Dictionary<string, JsonElement> Data)> ReadCurrentAsync(string path, string dataPath, CancellationToken cancellationToken)
+    private async Task<(long Version, Dictionary<string, JsonElement> Data)> ReadCurrentAsync(string path, string mount, string secretPath, CancellationToken cancellationToken)
     {
-        VaultResponse current;
+        VaultKvSecret? current;
         try
         {
-            current = await client.ReadKv2DataAsync(dataPath, token, cancellationToken);
-        }
-        catch (VaultApiException exception) when (exception.Status == HttpStatusCode.NotFound)
-        {
-            return (0, new Dictionary<string, JsonElement>(StringComparer.Ordinal));
+            current = await client.ReadKv2Async(mount, secretPath, cancellationToken);
         }
         catch (VaultApiException exception)
         {
             throw new CommandFailedException(Describe(exception, "read", $"reading '{path}'"), exception);
         }
+        catch (VaultProtocolException exception)
+        {
+            throw new CommandFailedException($"Vault's answer to reading '{path}' has no data.", exception);
+        }
 
-        var envelope = current.Data ?? throw new CommandFailedException($"Vault's answer to reading '{path}' has no data.");
-        var version = envelope.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object
-            && metadata.TryGetProperty("version", out var v) && v.ValueKind == JsonValueKind.Number
-                ? v.GetInt64()
-                : throw new CommandFailedException($"Vault's answer to reading '{path}' has no version; is it a KV v2 secret?");
-        if (!envelope.TryGetProperty("data", out var fields) || fields.ValueKind != JsonValueKind.Object)
+        if (current is null)
+        {
+            return (0, new Dictionary<string, JsonElement>(StringComparer.Ordinal));
+        }
+
+        var version = current.Version > 0
+            ? current.Version
+            : throw new CommandFailedException($"Vault's answer to reading '{path}' has no version; is it a KV v2 secret?");
+        if (current.IsDeleted)
         {
             throw new CommandFailedException(
                 $"The current version ({version}) of '{path}' is deleted or destroyed, so its other fields are unknown; undelete it (vault kv undelete -versions={version} {path}) or write the secret first.");
         }
 
-        var data = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-        foreach (var property in fields.EnumerateObject())
-        {
-            data[property.Name] = property.Value.Clone();
-        }
-
-        return (version, data);
+        return (version, new Dictionary<string, JsonElement>(current.Data, StringComparer.Ordinal));
     }
 
     private static string Describe(VaultApiException exception, string capability, string doing)

@@ -7,9 +7,9 @@ internal sealed class AppRoleAuth(string roleId, string? secretId, string? secre
 {
     public override string Description => $"AppRole auth at auth/{mountPath}";
 
-    public override bool CanLogIn => true;
+    internal override bool CanLogIn => true;
 
-    public override async Task<VaultToken> GetTokenAsync(VaultHttpClient client, TimeProvider time, CancellationToken cancellationToken)
+    internal override async Task<VaultToken> GetTokenAsync(VaultHttpClient client, TimeProvider time, CancellationToken cancellationToken)
     {
         var body = new Dictionary<string, string> { ["role_id"] = roleId };
         var secret = secretId;

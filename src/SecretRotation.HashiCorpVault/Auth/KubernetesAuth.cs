@@ -7,9 +7,9 @@ internal sealed class KubernetesAuth(string role, string mountPath, string jwtPa
 {
     public override string Description => $"Kubernetes auth role '{role}' at auth/{mountPath}";
 
-    public override bool CanLogIn => true;
+    internal override bool CanLogIn => true;
 
-    public override async Task<VaultToken> GetTokenAsync(VaultHttpClient client, TimeProvider time, CancellationToken cancellationToken)
+    internal override async Task<VaultToken> GetTokenAsync(VaultHttpClient client, TimeProvider time, CancellationToken cancellationToken)
     {
         string jwt;
         try

@@ -7,8 +7,8 @@ internal sealed class StaticTokenAuth(string token, string origin) : VaultAuthMe
 {
     public override string Description => $"a token from {origin}";
 
-    public override bool CanLogIn => false;
+    internal override bool CanLogIn => false;
 
-    public override Task<VaultToken> GetTokenAsync(VaultHttpClient client, TimeProvider time, CancellationToken cancellationToken) =>
+    internal override Task<VaultToken> GetTokenAsync(VaultHttpClient client, TimeProvider time, CancellationToken cancellationToken) =>
         DescribeAsync(token, client, time, cancellationToken);
 }

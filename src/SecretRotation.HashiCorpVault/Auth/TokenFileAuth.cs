@@ -12,11 +12,11 @@ internal sealed class TokenFileAuth(string path) : VaultAuthMethod
 
     public override string Description => $"the token file '{path}'";
 
-    public override bool CanLogIn => true;
+    internal override bool CanLogIn => true;
 
-    public override bool HasChanged => _stamp is { } stamp && Stamp() != stamp;
+    internal override bool HasChanged => _stamp is { } stamp && Stamp() != stamp;
 
-    public override async Task<VaultToken> GetTokenAsync(VaultHttpClient client, TimeProvider time, CancellationToken cancellationToken)
+    internal override async Task<VaultToken> GetTokenAsync(VaultHttpClient client, TimeProvider time, CancellationToken cancellationToken)
     {
         string token;
         try

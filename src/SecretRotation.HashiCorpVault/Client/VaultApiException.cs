@@ -1,14 +1,14 @@
 using System.Net;
 
-namespace SecretRotation.HashiCorpVault.Client;
+namespace SecretRotation.HashiCorpVault;
 
 /// <summary>
 /// Vault answered with an error status. The message has the method, the path, the status and Vault's own <c>errors</c>
 /// (which never contain secret values), plus a hint for the common cases.
 /// </summary>
-internal sealed class VaultApiException : Exception
+public sealed class VaultApiException : Exception
 {
-    public VaultApiException(HttpMethod method, string path, HttpStatusCode status, IReadOnlyList<string> errors, TimeSpan? retryAfter)
+    internal VaultApiException(HttpMethod method, string path, HttpStatusCode status, IReadOnlyList<string> errors, TimeSpan? retryAfter)
         : base(Describe(method, path, status, errors))
     {
         Method = method;
@@ -18,18 +18,28 @@ internal sealed class VaultApiException : Exception
         RetryAfter = retryAfter;
     }
 
+    /// <summary>The request's method (<c>LIST</c> for a listing).</summary>
     public HttpMethod Method { get; }
 
+    /// <summary>The request's path under <c>/v1/</c>, as sent (URL-escaped).</summary>
     public string Path { get; }
 
+    /// <summary>The HTTP status Vault answered.</summary>
     public HttpStatusCode Status { get; }
 
+    /// <summary>Vault's <c>errors</c> list; empty when it sent none.</summary>
     public IReadOnlyList<string> Errors { get; }
 
+    /// <summary>The <c>Retry-After</c> Vault sent (a 429 from a rate-limit quota), or <see langword="null"/>.</summary>
     public TimeSpan? RetryAfter { get; }
 
+    /// <summary>Whether Vault refused the token: a 403, or an error that says permission denied.</summary>
     public bool IsPermissionDenied =>
         Status == HttpStatusCode.Forbidden || Errors.Any(e => e.Contains("permission denied", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Whether a KV v2 write failed its check-and-set: the secret's current version is no longer the one given.</summary>
+    public bool IsCheckAndSetConflict =>
+        Status == HttpStatusCode.BadRequest && Errors.Any(e => e.Contains("check-and-set", StringComparison.OrdinalIgnoreCase));
 
     private static string Describe(HttpMethod method, string path, HttpStatusCode status, IReadOnlyList<string> errors)
     {

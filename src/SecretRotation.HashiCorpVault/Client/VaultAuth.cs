@@ -14,6 +14,8 @@ internal sealed class VaultAuth
 
     public bool Renewable { get; init; }
 
+    public IReadOnlyList<string> Policies { get; init; } = [];
+
     /// <summary>The token itself is never part of ToString.</summary>
     public override string ToString() => $"VaultAuth {{ Accessor = {Accessor}, LeaseDuration = {LeaseDuration}, Renewable = {Renewable} }}";
 
@@ -25,5 +27,8 @@ internal sealed class VaultAuth
         Accessor = auth.TryGetProperty("accessor", out var accessor) && accessor.ValueKind == JsonValueKind.String ? accessor.GetString() : null,
         LeaseDuration = VaultDuration.ReadSeconds(auth, "lease_duration"),
         Renewable = auth.TryGetProperty("renewable", out var renewable) && renewable.ValueKind == JsonValueKind.True,
+        Policies = auth.TryGetProperty("policies", out var policies) && policies.ValueKind == JsonValueKind.Array
+            ? policies.EnumerateArray().Where(p => p.ValueKind == JsonValueKind.String).Select(p => p.GetString()!).ToArray()
+            : [],
     };
 }

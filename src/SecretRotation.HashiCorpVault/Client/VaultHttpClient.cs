@@ -66,10 +66,17 @@ internal sealed class VaultHttpClient : IDisposable
 
     /// <summary>
     /// POST a new version to a KV v2 <c>data/</c> path with check-and-set: <paramref name="cas"/> is the version that must be
-    /// current (0: the secret must not exist yet). The answer's <c>data.version</c> is the new version.
+    /// current (0: the secret must not exist yet; <see langword="null"/>: no check). The answer's <c>data.version</c> is the new version.
     /// </summary>
-    public Task<VaultResponse> WriteKv2DataAsync(string path, IReadOnlyDictionary<string, JsonElement> data, long cas, string token, CancellationToken cancellationToken) =>
-        SendAsync(HttpMethod.Post, path, new Dictionary<string, object> { ["data"] = data, ["options"] = new Dictionary<string, long> { ["cas"] = cas } }, token, cancellationToken);
+    public Task<VaultResponse> WriteKv2DataAsync(string path, IReadOnlyDictionary<string, JsonElement> data, long? cas, string token, CancellationToken cancellationToken) =>
+        SendAsync(
+            HttpMethod.Post,
+            path,
+            cas is { } version
+                ? new Dictionary<string, object> { ["data"] = data, ["options"] = new Dictionary<string, long> { ["cas"] = version } }
+                : new Dictionary<string, object> { ["data"] = data },
+            token,
+            cancellationToken);
 
     /// <summary>
     /// POST a KV v2 <c>metadata/</c> path with only <c>custom_metadata</c>, which replaces the whole map (Vault keeps the other
@@ -217,7 +224,7 @@ internal sealed class VaultHttpClient : IDisposable
 
     private VaultProtocolException TooLarge(HttpResponseMessage response, HttpMethod method, string path) =>
         new($"Vault's answer ({(int)response.StatusCode}) to {method} {path} is larger than the {_maxResponseBytes}-byte limit "
-            + "(HashiCorpVaultOptions.MaxResponseBytes); it was not read.");
+            + "(MaxResponseBytes); it was not read.");
 
     private static VaultResponse ParseEnvelope(byte[] bytes, HttpMethod method, string path)
     {

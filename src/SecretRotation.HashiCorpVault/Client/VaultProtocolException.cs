@@ -1,4 +1,10 @@
-namespace SecretRotation.HashiCorpVault.Client;
+namespace SecretRotation.HashiCorpVault;
 
-/// <summary>Vault answered something this client cannot understand. Never carries response content.</summary>
-internal sealed class VaultProtocolException(string message) : Exception(message);
+/// <summary>Vault answered something this client cannot understand (not JSON, a missing field, too large). Never carries response content.</summary>
+public sealed class VaultProtocolException : Exception
+{
+    internal VaultProtocolException(string message)
+        : base(message)
+    {
+    }
+}

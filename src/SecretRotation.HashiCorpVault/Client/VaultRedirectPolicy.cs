@@ -6,7 +6,7 @@ namespace SecretRotation.HashiCorpVault.Client;
 /// Which redirects a Vault request may follow. Every request carries a token or a login body (a service-account JWT, an
 /// AppRole secret id), so a redirect is followed only when it keeps both on a server the user named: at most one, only a
 /// 307 or 308 (which keep the method and body), only to the configured scheme, host and port or to a host listed in
-/// <c>HashiCorpVaultOptions.AllowedRedirectHosts</c> (an HA standby sends clients to the active node), and never from
+/// <c>HashiCorpVaultSource.AllowedRedirectHosts</c> (an HA standby sends clients to the active node), and never from
 /// https to http. Anything else fails before a byte is sent to the new target, naming only its host.
 /// </summary>
 internal sealed class VaultRedirectPolicy
@@ -92,6 +92,6 @@ internal sealed class VaultRedirectPolicy
             return null;
         }
 
-        return $"it is not the configured Vault ({_address.Authority}) and not listed in HashiCorpVaultOptions.AllowedRedirectHosts, so the token and body were not sent there";
+        return $"it is not the configured Vault ({_address.Authority}) and not listed in AllowedRedirectHosts, so the token and body were not sent there";
     }
 }

@@ -1,7 +1,7 @@
 namespace SecretRotation.VaultMirror.Configuration;
 
 /// <summary>What happens to the Vault copy of a secret that is disabled, expired or deleted in Key Vault.</summary>
-internal enum DeletePolicy
+public enum DeletePolicy
 {
     /// <summary>Leave the Vault copy as it is and log a warning (the default).</summary>
     Keep,

@@ -1,10 +1,10 @@
 namespace SecretRotation.VaultMirror.Configuration;
 
 /// <summary><c>Mirror:KeyVault</c>: how the mirror reaches Key Vault (credential, sovereign cloud, emulators).</summary>
-internal sealed class MirrorKeyVaultOptions
+public sealed class MirrorKeyVaultOptions
 {
     /// <summary>The credential names <see cref="Credential"/> accepts (case-insensitive; <c>WorkloadIdentity</c> works too).</summary>
-    public static readonly string[] CredentialNames = ["default", "workload-identity", "managed-identity", "azure-cli", "environment"];
+    public static IReadOnlyList<string> CredentialNames { get; } = ["default", "workload-identity", "managed-identity", "azure-cli", "environment"];
 
     /// <summary>
     /// <c>default</c> (DefaultAzureCredential), <c>workload-identity</c>, <c>managed-identity</c> (user-assigned when

@@ -4,14 +4,17 @@ using Microsoft.Extensions.Options;
 namespace SecretRotation.VaultMirror.Configuration;
 
 /// <summary>Checks <see cref="MirrorOptions"/> at start, with one clear message per problem (naming the setting, never a credential).</summary>
-internal sealed partial class MirrorOptionsValidator : IValidateOptions<MirrorOptions>
+public sealed partial class MirrorOptionsValidator : IValidateOptions<MirrorOptions>
 {
+    /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, MirrorOptions options)
     {
         var problems = Check(options);
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 
+    /// <summary>Every problem with <paramref name="options"/>, one message each; empty when they are valid.</summary>
+    /// <param name="options">The options to check.</param>
     public static IReadOnlyList<string> Check(MirrorOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -1,7 +1,7 @@
 namespace SecretRotation.VaultMirror.Configuration;
 
 /// <summary>How the mirror gets a Vault token.</summary>
-internal enum VaultAuthKind
+public enum VaultAuthKind
 {
     /// <summary>A token given as <c>Mirror:Auth:Token</c> (or <c>VAULT_TOKEN</c>).</summary>
     Token,

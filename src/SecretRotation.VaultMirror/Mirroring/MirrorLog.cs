@@ -32,22 +32,6 @@ internal static partial class MirrorLog
     [LoggerMessage(408, LogLevel.Debug, "Recorded Key Vault version {KeyVaultVersion} of '{SecretName}' in the custom_metadata of {VaultPath} (value unchanged).")]
     public static partial void MetadataOnly(ILogger logger, string secretName, string keyVaultVersion, string vaultPath);
 
-    [LoggerMessage(409, LogLevel.Information, "Mirror pass failed; the next one is in about {DelaySeconds} s.")]
-    public static partial void PassFailed(ILogger logger, double delaySeconds);
-
-    [LoggerMessage(410, LogLevel.Error, "The mirror pass threw; the next one is in about {DelaySeconds} s.")]
-    public static partial void PassThrew(ILogger logger, Exception exception, double delaySeconds);
-
-    [LoggerMessage(411, LogLevel.Information, "Event {EventType} for '{SecretName}' (version {Version}): {Outcome}.")]
-    public static partial void EventHandled(ILogger logger, string eventType, string secretName, string? version, MirrorOutcome outcome);
-
-    [LoggerMessage(412, LogLevel.Debug, "Event {EventId} ({EventType}) ignored: {Reason}.")]
-    public static partial void EventIgnored(ILogger logger, string eventId, string eventType, string reason);
-
-
-    [LoggerMessage(414, LogLevel.Critical, "Invalid configuration: {Problem}")]
-    public static partial void InvalidConfiguration(ILogger logger, string problem);
-
     [LoggerMessage(415, LogLevel.Warning, "Refused to mirror '{SanitizedName}' ({Source}): not a Key Vault secret name (1-127 ASCII letters, digits and hyphens); no Vault path was built from it.")]
     public static partial void NameRefused(ILogger logger, string sanitizedName, string source);
 

@@ -3,8 +3,9 @@ using System.Diagnostics.Metrics;
 namespace SecretRotation.VaultMirror.Mirroring;
 
 /// <summary>The meter <c>SecretRotation.VaultMirror</c>: secrets mirrored, repaired, skipped, failed, removed, and the mirror lag.</summary>
-internal sealed class MirrorMetrics
+public sealed class MirrorMetrics
 {
+    /// <summary>The meter's name.</summary>
     public const string MeterName = "SecretRotation.VaultMirror";
 
     private readonly Counter<long> _mirrored;
@@ -14,6 +15,8 @@ internal sealed class MirrorMetrics
     private readonly Counter<long> _repaired;
     private readonly Histogram<double> _lag;
 
+    /// <summary>Creates the meter and its instruments from <paramref name="meterFactory"/>.</summary>
+    /// <param name="meterFactory">The host's meter factory.</param>
     public MirrorMetrics(IMeterFactory meterFactory)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
@@ -26,7 +29,7 @@ internal sealed class MirrorMetrics
         _lag = meter.CreateHistogram<double>("vault_mirror.lag", "s", "Seconds from the Key Vault version's update to its Vault write.");
     }
 
-    public void Count(MirrorOutcome outcome)
+    internal void Count(MirrorOutcome outcome)
     {
         switch (outcome)
         {
@@ -50,5 +53,5 @@ internal sealed class MirrorMetrics
         }
     }
 
-    public void RecordLag(TimeSpan lag) => _lag.Record(Math.Max(0, lag.TotalSeconds));
+    internal void RecordLag(TimeSpan lag) => _lag.Record(Math.Max(0, lag.TotalSeconds));
 }

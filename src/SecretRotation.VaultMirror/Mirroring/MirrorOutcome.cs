@@ -1,7 +1,7 @@
 namespace SecretRotation.VaultMirror.Mirroring;
 
 /// <summary>What reconciling one secret did.</summary>
-internal enum MirrorOutcome
+public enum MirrorOutcome
 {
     /// <summary>A new Vault version was written.</summary>
     Mirrored,

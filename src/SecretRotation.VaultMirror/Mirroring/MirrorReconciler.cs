@@ -3,6 +3,7 @@ using System.Globalization;
 using Azure;
 using Azure.Security.KeyVault.Secrets;
 using Microsoft.Extensions.Logging;
+using SecretRotation.HashiCorpVault;
 using SecretRotation.Shared;
 using SecretRotation.VaultMirror.Configuration;
 
@@ -15,21 +16,30 @@ namespace SecretRotation.VaultMirror.Mirroring;
 /// (<c>vault_version</c>: a hand edit, which is repaired). Writes use check-and-set on the Vault version read, so a concurrent write
 /// is never overwritten. Names outside Key Vault's rule never become Vault paths. Passes and events are serialized.
 /// </summary>
-internal sealed class MirrorReconciler(
+/// <param name="options">What to mirror where.</param>
+/// <param name="secrets">The Key Vault client.</param>
+/// <param name="vaultClient">The Vault client; its token must allow read, create, update and list on the mount's <c>data/</c> and <c>metadata/</c> paths under the prefix (delete too for the Delete policy).</param>
+/// <param name="metrics">The meter.</param>
+/// <param name="status">Records each pass, for health checks.</param>
+/// <param name="time">The clock.</param>
+/// <param name="logger">Logs names, versions and paths, never values.</param>
+public sealed class MirrorReconciler(
     MirrorOptions options,
     SecretClient secrets,
-    VaultMirrorTarget vault,
+    VaultClient vaultClient,
     MirrorMetrics metrics,
     MirrorStatus status,
     TimeProvider time,
     ILogger<MirrorReconciler> logger) : IDisposable
 {
+    private readonly VaultMirrorTarget vault = new(vaultClient, options);
+
     /// <summary>
     /// Key Vault's <c>updated</c> has whole seconds: a second change within the same second keeps it. An <c>updated</c> is trusted
     /// as a shortcut (in memory and in <c>custom_metadata</c>) only when the secret was read this long after it, as the Key Vault
     /// source does; otherwise the next pass compares version ids again.
     /// </summary>
-    public static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(2);
+    internal static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(2);
 
     private readonly SemaphoreSlim _gate = new(1, 1);
 
@@ -40,6 +50,7 @@ internal sealed class MirrorReconciler(
     private readonly HashSet<string> _warned = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>One full pass: every secret in scope, then the Vault copies whose Key Vault secret is gone.</summary>
+    /// <param name="cancellationToken">Stops the pass.</param>
     public async Task<MirrorPassResult> ReconcileAllAsync(CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
@@ -115,6 +126,9 @@ internal sealed class MirrorReconciler(
     /// Reconciles one secret, as an event asks: nothing is read from Key Vault when Vault already records
     /// <paramref name="versionHint"/>, and nothing is written when Key Vault's latest version is already mirrored (a stale event).
     /// </summary>
+    /// <param name="name">The Key Vault secret name.</param>
+    /// <param name="versionHint">The version the event names, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Stops the work.</param>
     public async Task<MirrorOutcome> ReconcileSecretAsync(string name, string? versionHint, CancellationToken cancellationToken)
     {
         // The events endpoint refuses such names already; refused here too, so no caller can turn a name into another Vault path.
@@ -144,6 +158,7 @@ internal sealed class MirrorReconciler(
         }
     }
 
+    /// <inheritdoc />
     public void Dispose() => _gate.Dispose();
 
     private async Task<MirrorOutcome> GuardAsync(string name, Func<Task<MirrorOutcome>> action, CancellationToken cancellationToken)

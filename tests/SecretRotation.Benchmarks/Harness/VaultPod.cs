@@ -70,7 +70,7 @@ internal sealed class VaultPod : IAsyncDisposable
     /// Starts an emulator with the Kubernetes role and its policy, lets <paramref name="arrange"/> add secrets and roles, and
     /// builds the configuration with the source's paths from <paramref name="map"/>.
     /// </summary>
-    public static async Task<VaultPod> StartAsync(Action<VaultEmulator> arrange, Action<HashiCorpVaultOptions> map)
+    public static async Task<VaultPod> StartAsync(Action<VaultEmulator> arrange, Action<HashiCorpVaultSource> map)
     {
         var time = new FakeTimeProvider(ClockStart);
         var emulator = await VaultEmulator.StartAsync(new VaultEmulatorOptions { TimeProvider = time });

@@ -27,7 +27,7 @@ internal sealed class ScriptedSource : IDisposable
     internal SecretConfigurationProvider Provider { get; }
 
     /// <summary>Builds the configuration (the first load runs here and throws when a required source cannot be read).</summary>
-    public static ScriptedSource Build(Uri address, Action<HashiCorpVaultOptions> configure)
+    public static ScriptedSource Build(Uri address, Action<HashiCorpVaultSource> configure)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
         var logs = new CapturingLoggerProvider();

@@ -86,7 +86,7 @@ public sealed class VaultClientRedirectPolicyTests
     [InlineData("vault-1.example/v1")]
     public void AnAllowedRedirectHostThatIsNotAHostNameIsRejectedAtStartUp(string entry)
     {
-        var options = new HashiCorpVaultOptions { Address = new Uri("https://vault.example:8200") };
+        var options = new HashiCorpVaultSource { Address = new Uri("https://vault.example:8200") };
         options.AllowedRedirectHosts.Add(entry);
         options.UseToken(Token).Map("secret/app", "App", VaultSecretKind.KvV1);
 

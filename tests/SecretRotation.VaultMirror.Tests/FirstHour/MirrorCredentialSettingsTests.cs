@@ -1,7 +1,8 @@
 using Azure.Identity;
 using Microsoft.Extensions.DependencyInjection;
-using SecretRotation.Testing;
+using SecretRotation.HashiCorpVault;
 using SecretRotation.TestSupport;
+using SecretRotation.Testing;
 using SecretRotation.VaultMirror.Configuration;
 using SecretRotation.VaultMirror.Hosting;
 
@@ -152,9 +153,14 @@ public sealed class MirrorCredentialSettingsTests : IDisposable
         await using var vault = await VaultEmulator.StartAsync(new VaultEmulatorOptions { UseHttps = true });
         var options = Valid();
 
-        using var client = new HttpClient(MirrorClientFactory.CreateVaultHandler(options));
+        using var client = new VaultClient(new VaultClientOptions
+        {
+            Address = vault.Address,
+            Authentication = VaultAuthMethod.Token(vault.RootToken),
+            CaCertificates = MirrorClientFactory.LoadVaultCa(options),
+        });
 
-        await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync(new Uri(vault.Address, "v1/sys/health")));
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.LookupSelfAsync());
     }
 
     [Fact]

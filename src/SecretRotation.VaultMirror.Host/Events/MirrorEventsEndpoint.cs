@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using SecretRotation.AspNetCore.Events;
 using SecretRotation.AspNetCore.Http;
 using SecretRotation.VaultMirror.Configuration;
+using SecretRotation.VaultMirror.Hosting;
 using SecretRotation.VaultMirror.Mirroring;
 
 namespace SecretRotation.VaultMirror.Events;
@@ -52,7 +53,7 @@ internal sealed class MirrorEventsEndpoint(MirrorOptions options, SharedKeyValid
         {
             if (incoming.Type is not (KeyVaultEventTypes.SecretNewVersionCreated or KeyVaultEventTypes.SecretExpired))
             {
-                MirrorLog.EventIgnored(logger, incoming.Id, incoming.Type, "not a new version or an expiry");
+                MirrorHostLog.EventIgnored(logger, incoming.Id, incoming.Type, "not a new version or an expiry");
                 continue;
             }
 
@@ -65,7 +66,7 @@ internal sealed class MirrorEventsEndpoint(MirrorOptions options, SharedKeyValid
             if (!string.Equals(data!.Store, _store, StringComparison.OrdinalIgnoreCase)
                 && !string.Equals(data.VaultName, _store.Split('.')[0], StringComparison.OrdinalIgnoreCase))
             {
-                MirrorLog.EventIgnored(logger, incoming.Id, incoming.Type, "another vault");
+                MirrorHostLog.EventIgnored(logger, incoming.Id, incoming.Type, "another vault");
                 continue;
             }
 
@@ -84,7 +85,7 @@ internal sealed class MirrorEventsEndpoint(MirrorOptions options, SharedKeyValid
         {
             var version = incoming.Type == KeyVaultEventTypes.SecretNewVersionCreated ? data.Version : null;
             var outcome = await reconciler.ReconcileSecretAsync(data.ObjectName, version, context.RequestAborted);
-            MirrorLog.EventHandled(logger, incoming.Type, data.ObjectName, data.Version, outcome);
+            MirrorHostLog.EventHandled(logger, incoming.Type, data.ObjectName, data.Version, outcome);
             failed |= outcome is MirrorOutcome.Failed or MirrorOutcome.Conflict;
         }
 

@@ -18,7 +18,7 @@ internal sealed class MirrorWorker(MirrorReconciler reconciler, MirrorOptions op
                 var result = await reconciler.ReconcileAllAsync(stoppingToken);
                 if (!result.Succeeded)
                 {
-                    MirrorLog.PassFailed(logger, delay.TotalSeconds);
+                    MirrorHostLog.PassFailed(logger, delay.TotalSeconds);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -27,7 +27,7 @@ internal sealed class MirrorWorker(MirrorReconciler reconciler, MirrorOptions op
             }
             catch (Exception exception)
             {
-                MirrorLog.PassThrew(logger, exception, delay.TotalSeconds);
+                MirrorHostLog.PassThrew(logger, exception, delay.TotalSeconds);
             }
 
             try

@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using SecretRotation.HashiCorpVault;
 using SecretRotation.HashiCorpVault.Auth;
 using SecretRotation.HashiCorpVault.Client;
 using SecretRotation.HashiCorpVault.Reading;
@@ -6,32 +7,29 @@ using SecretRotation.HashiCorpVault.Reading;
 namespace SecretRotation;
 
 /// <summary>
-/// Secrets from HashiCorp Vault: which paths, how to authenticate, and how to reach the server. KV v2 paths are polled
+/// A configuration source of secrets from HashiCorp Vault: which paths, how to authenticate, and how to reach the server. KV v2 paths are polled
 /// (every 5 minutes by default) through their metadata; KV v1 <c>ttl</c>s and leases of dynamic secrets set their own
 /// clock, the way Vault Agent keeps templates current.
 /// </summary>
-public sealed class HashiCorpVaultOptions : SecretConfigurationSource
+public sealed class HashiCorpVaultSource : SecretConfigurationSource
 {
     /// <summary>The default path of the pod's service-account token, for Kubernetes auth.</summary>
-    public const string DefaultServiceAccountTokenPath = "/var/run/secrets/kubernetes.io/serviceaccount/token";
+    public const string DefaultServiceAccountTokenPath = VaultAuthMethod.DefaultServiceAccountTokenPath;
 
     private VaultAuthMethod? _auth;
 
-    /// <summary>Creates options with the address and namespace from <c>VAULT_ADDR</c> and <c>VAULT_NAMESPACE</c>, and a 5-minute poll.</summary>
-    public HashiCorpVaultOptions()
+    /// <summary>Creates a source with a 5-minute poll; the environment is read only when the source is built.</summary>
+    public HashiCorpVaultSource()
     {
         PollInterval = TimeSpan.FromMinutes(5);
-        var address = Environment.GetEnvironmentVariable("VAULT_ADDR");
-        Address = Uri.TryCreate(address, UriKind.Absolute, out var uri) ? uri : null;
-        Namespace = Environment.GetEnvironmentVariable("VAULT_NAMESPACE");
     }
 
     /// <summary>The Vault server, e.g. <c>https://vault.vault.svc:8200</c>.</summary>
-    /// <value>Default from <c>VAULT_ADDR</c>.</value>
+    /// <value>Default <see langword="null"/>: <c>VAULT_ADDR</c>, read when the source is built.</value>
     public Uri? Address { get; set; }
 
     /// <summary>The Vault Enterprise namespace, sent as <c>X-Vault-Namespace</c>.</summary>
-    /// <value>Default from <c>VAULT_NAMESPACE</c>.</value>
+    /// <value>Default <see langword="null"/>: <c>VAULT_NAMESPACE</c>, read when the source is built.</value>
     public string? Namespace { get; set; }
 
     /// <summary>The paths to read and their sections. <see cref="Map"/> adds to it.</summary>
@@ -76,7 +74,7 @@ public sealed class HashiCorpVaultOptions : SecretConfigurationSource
     public long MaxResponseBytes { get; set; } = VaultHttpClient.DefaultMaxResponseBytes;
 
     /// <summary>Reads <paramref name="path"/> (e.g. <c>secret/myapp/db</c>) into <paramref name="section"/> (e.g. <c>Db</c>).</summary>
-    public HashiCorpVaultOptions Map(string path, string section, VaultSecretKind kind = VaultSecretKind.Auto)
+    public HashiCorpVaultSource Map(string path, string section, VaultSecretKind kind = VaultSecretKind.Auto)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(section);
@@ -85,15 +83,15 @@ public sealed class HashiCorpVaultOptions : SecretConfigurationSource
     }
 
     /// <summary>Authenticates with a token, renewed while it can be.</summary>
-    public HashiCorpVaultOptions UseToken(string token)
+    public HashiCorpVaultSource UseToken(string token)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(token);
-        _auth = new StaticTokenAuth(token, "the options");
+        _auth = new StaticTokenAuth(token, "the source");
         return this;
     }
 
     /// <summary>Authenticates with a token read from a file (such as a Vault Agent sink), read again whenever it changes.</summary>
-    public HashiCorpVaultOptions UseTokenFile(string path)
+    public HashiCorpVaultSource UseTokenFile(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         _auth = new TokenFileAuth(path);
@@ -101,7 +99,7 @@ public sealed class HashiCorpVaultOptions : SecretConfigurationSource
     }
 
     /// <summary>Authenticates with Kubernetes auth: the pod's service-account JWT (read at each login, as it rotates) for <paramref name="role"/>.</summary>
-    public HashiCorpVaultOptions UseKubernetesAuth(string role, string mountPath = "kubernetes", string jwtPath = DefaultServiceAccountTokenPath)
+    public HashiCorpVaultSource UseKubernetesAuth(string role, string mountPath = "kubernetes", string jwtPath = DefaultServiceAccountTokenPath)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(role);
         ArgumentException.ThrowIfNullOrWhiteSpace(mountPath);
@@ -111,7 +109,7 @@ public sealed class HashiCorpVaultOptions : SecretConfigurationSource
     }
 
     /// <summary>Authenticates with AppRole: a role id and a secret id, given as a string or as a file read at each login.</summary>
-    public HashiCorpVaultOptions UseAppRole(string roleId, string? secretId = null, string? secretIdFile = null, string mountPath = "approle")
+    public HashiCorpVaultSource UseAppRole(string roleId, string? secretId = null, string? secretIdFile = null, string mountPath = "approle")
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(roleId);
         ArgumentException.ThrowIfNullOrWhiteSpace(mountPath);
@@ -127,47 +125,50 @@ public sealed class HashiCorpVaultOptions : SecretConfigurationSource
     /// <inheritdoc />
     protected override ISecretSource CreateSecretSource()
     {
-        if (Address is null)
+        // The environment is read here, when the source is built, so a source configured in code is not tied to it.
+        var address = Address ?? (Uri.TryCreate(Environment.GetEnvironmentVariable("VAULT_ADDR"), UriKind.Absolute, out var fromEnvironment) ? fromEnvironment : null);
+        if (address is null)
         {
-            throw new ArgumentException("HashiCorpVaultOptions.Address is not set and VAULT_ADDR is empty.", nameof(Address));
+            throw new ArgumentException("HashiCorpVaultSource.Address is not set and VAULT_ADDR is empty.", nameof(Address));
         }
 
         if (Mappings.Count == 0)
         {
-            throw new ArgumentException("Map at least one Vault path (options.Map(\"secret/myapp/db\", \"Db\")).", nameof(Mappings));
+            throw new ArgumentException("Map at least one Vault path (source.Map(\"secret/myapp/db\", \"Db\")).", nameof(Mappings));
         }
 
         var auth = _auth ?? FromEnvironment()
             ?? throw new ArgumentException("No Vault authentication: call UseToken, UseTokenFile, UseKubernetesAuth or UseAppRole, or set VAULT_TOKEN.");
         if (MaxResponseBytes < 1 || MaxResponseBytes > Array.MaxLength)
         {
-            throw new ArgumentOutOfRangeException(nameof(MaxResponseBytes), MaxResponseBytes, $"HashiCorpVaultOptions.MaxResponseBytes must be between 1 and {Array.MaxLength}.");
+            throw new ArgumentOutOfRangeException(nameof(MaxResponseBytes), MaxResponseBytes, $"HashiCorpVaultSource.MaxResponseBytes must be between 1 and {Array.MaxLength}.");
         }
 
-        var redirectHosts = AllowedRedirectHosts.Select(VaultRedirectPolicy.NormalizeHost).ToArray();
-        var client = new VaultHttpClient(Address, Namespace, HttpMessageHandler ?? CreateHandler(), disposeHandler: true, redirectHosts, MaxResponseBytes);
-        return new VaultSecretReader(client, new VaultTokenManager(auth, client, TimeProvider), Mappings.ToArray(), TimeProvider, Address);
+        var options = new VaultClientOptions
+        {
+            Address = address,
+            Namespace = Namespace ?? Environment.GetEnvironmentVariable("VAULT_NAMESPACE"),
+            Authentication = auth,
+            CaCertificateFile = CaCertificateFile,
+            CaCertificates = CaCertificates,
+            ClientCertificate = ClientCertificate,
+            HttpMessageHandler = HttpMessageHandler,
+            MaxResponseBytes = MaxResponseBytes,
+            TimeProvider = TimeProvider,
+        };
+        foreach (var host in AllowedRedirectHosts)
+        {
+            options.AllowedRedirectHosts.Add(host);
+        }
+
+        // The reader disposes the client's transport; it logs through the engine's logger, read by read.
+        var client = new VaultClient(options);
+        return new VaultSecretReader(client.Transport, client.Tokens, Mappings.ToArray(), TimeProvider, address);
     }
 
     private static StaticTokenAuth? FromEnvironment()
     {
         var token = Environment.GetEnvironmentVariable("VAULT_TOKEN");
         return string.IsNullOrWhiteSpace(token) ? null : new StaticTokenAuth(token.Trim(), "VAULT_TOKEN");
-    }
-
-    private SocketsHttpHandler CreateHandler()
-    {
-        var trusted = new X509Certificate2Collection();
-        if (CaCertificates is not null)
-        {
-            trusted.AddRange(CaCertificates);
-        }
-
-        if (CaCertificateFile is not null)
-        {
-            trusted.ImportFromPemFile(CaCertificateFile);
-        }
-
-        return VaultHttpHandlerFactory.Create(trusted, ClientCertificate);
     }
 }

@@ -3,7 +3,6 @@ using System.Security.Cryptography.X509Certificates;
 using Azure.Core;
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
-using SecretRotation.HashiCorpVault.Client;
 using SecretRotation.VaultMirror.Configuration;
 
 namespace SecretRotation.VaultMirror.Hosting;
@@ -51,14 +50,6 @@ internal static class MirrorClientFactory
             _ => throw new InvalidOperationException(
                 $"Mirror:KeyVault:Credential must be one of {string.Join(", ", MirrorKeyVaultOptions.CredentialNames)} (got '{keyVault.Credential}')."),
         };
-    }
-
-    /// <summary>A Vault handler trusting the configured CA certificates, or the system store when none are set.</summary>
-    /// <exception cref="InvalidOperationException">A CA file or directory cannot be read or holds no PEM certificate.</exception>
-    public static SocketsHttpHandler CreateVaultHandler(MirrorOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        return VaultHttpHandlerFactory.Create(LoadVaultCa(options));
     }
 
     /// <summary><c>VaultCaCertificateFile</c>, else every file of <c>VaultCaCertificateDirectory</c>, else <see langword="null"/>.</summary>

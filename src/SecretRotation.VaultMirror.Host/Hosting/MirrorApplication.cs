@@ -9,8 +9,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SecretRotation.AspNetCore;
 using SecretRotation.AspNetCore.Http;
-using SecretRotation.HashiCorpVault.Auth;
-using SecretRotation.HashiCorpVault.Client;
+using SecretRotation.HashiCorpVault;
 using SecretRotation.VaultMirror.Configuration;
 using SecretRotation.VaultMirror.Events;
 using SecretRotation.VaultMirror.Mirroring;
@@ -37,7 +36,7 @@ internal static class MirrorApplication
         {
             foreach (var failure in exception.Failures)
             {
-                MirrorLog.InvalidConfiguration(logger, failure);
+                MirrorHostLog.InvalidConfiguration(logger, failure);
             }
 
             return 1;
@@ -56,7 +55,7 @@ internal static class MirrorApplication
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            MirrorLog.PassThrew(logger, exception, 0);
+            MirrorHostLog.PassThrew(logger, exception, 0);
             return 1;
         }
     }
@@ -95,16 +94,19 @@ internal static class MirrorApplication
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<MirrorOptions>();
-            var handler = sp.GetService<VaultHandlerOverride>();
-            return handler is null
-                ? new VaultHttpClient(options.VaultAddress!, options.VaultNamespace, MirrorClientFactory.CreateVaultHandler(options), disposeHandler: true)
-                : new VaultHttpClient(options.VaultAddress!, options.VaultNamespace, handler.Handler, disposeHandler: false);
+            return new VaultClient(
+                new VaultClientOptions
+                {
+                    Address = options.VaultAddress,
+                    Namespace = options.VaultNamespace,
+                    Authentication = VaultAuthFactory.Create(options.Auth),
+                    CaCertificates = MirrorClientFactory.LoadVaultCa(options),
+                    HttpMessageHandler = sp.GetService<VaultHandlerOverride>()?.Handler,
+                    DisposeHttpMessageHandler = false,
+                    TimeProvider = sp.GetRequiredService<TimeProvider>(),
+                },
+                sp.GetRequiredService<ILogger<VaultClient>>());
         });
-        services.AddSingleton(sp => new VaultTokenManager(
-            VaultAuthFactory.Create(sp.GetRequiredService<MirrorOptions>().Auth),
-            sp.GetRequiredService<VaultHttpClient>(),
-            sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<VaultMirrorTarget>();
         services.AddMetrics();
         services.AddSingleton<MirrorMetrics>();
         services.AddSingleton<MirrorStatus>();
