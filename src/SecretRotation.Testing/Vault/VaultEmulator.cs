@@ -20,6 +20,8 @@ namespace SecretRotation.Testing;
 /// <c>sys/leases/renew</c> and <c>sys/leases/lookup</c>...) and is attached to every token but root ones.</para>
 /// <para>Leases belong to the token that read the credentials: revoking it, or its expiry, revokes them, as Vault does.</para>
 /// <para><c>X-Vault-Namespace</c> is accepted and recorded (<see cref="VaultRequest.Namespace"/>) but otherwise ignored.</para>
+/// <para>Each emulator in a process listens on a port no earlier emulator (of either kind) in that process used, so client state
+/// kept per <c>host:port</c> never carries over from one emulator to the next.</para>
 /// </remarks>
 public sealed class VaultEmulator : IAsyncDisposable
 {
