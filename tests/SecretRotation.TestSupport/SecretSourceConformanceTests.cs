@@ -250,6 +250,30 @@ public abstract class SecretSourceConformanceTests
         Assert.Equal("conformance-user-1", monitor.CurrentValue.User);
     }
 
+    /// <summary>For sources where names differing only in case are one key: the later of two such names wins, and only one key is loaded.</summary>
+    protected async Task AssertTheLaterOfTwoNamesDifferingOnlyInCaseWinsAsync()
+    {
+        await using var store = await CreateStoreAsync();
+        await store.PublishAsync(new Dictionary<string, string> { ["Api-Key"] = "conformance-case-1", ["api-key"] = "conformance-case-2" });
+
+        using var configuration = Build(store);
+
+        Assert.Equal("conformance-case-2", configuration["Api-Key"]);
+        Assert.Single(configuration.AsEnumerable());
+    }
+
+    /// <summary>For sources whose names are JSON keys: <c>__</c> is kept as written and makes no section.</summary>
+    protected async Task AssertDoubleUnderscoreIsKeptAsWrittenAsync()
+    {
+        await using var store = await CreateStoreAsync();
+        await store.PublishAsync(new Dictionary<string, string> { ["Db__User"] = "conformance-user-5" });
+
+        using var configuration = Build(store);
+
+        Assert.Equal("conformance-user-5", configuration["Db__User"]);
+        Assert.False(configuration.GetSection("Db").Exists());
+    }
+
     /// <summary>Builds a configuration from a required source over <paramref name="store"/>, logging to <see cref="Logs"/>.</summary>
     protected ConfigurationRoot Build(ISecretStoreFixture store)
     {
