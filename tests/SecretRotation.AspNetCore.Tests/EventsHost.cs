@@ -50,7 +50,7 @@ internal sealed class EventsHost : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Trace);
-        builder.Configuration.AddAzureKeyVaultSecrets(vault.CreateClient(), s =>
+        builder.Configuration.AddAzureKeyVaultSecrets(vault.CreateClient(TestSecretClientOptions.ZeroDelayRetries()), s =>
         {
             s.PollInterval = null;
             source?.Invoke(s);

@@ -49,7 +49,7 @@ internal sealed class ReceiverHost : IAsyncDisposable
             vault.SetSecret("Db--Password", "push-1");
             vault.SetSecret("Db--User", "app");
             seed?.Invoke(vault);
-            var configuration = new ConfigurationBuilder().AddAzureKeyVaultSecrets(vault.CreateClient(), s => s.PollInterval = null).Build();
+            var configuration = new ConfigurationBuilder().AddAzureKeyVaultSecrets(vault.CreateClient(TestSecretClientOptions.ZeroDelayRetries()), s => s.PollInterval = null).Build();
             var logs = new CapturingLoggerProvider();
             var services = new ServiceCollection();
             services.AddSingleton<IConfiguration>(configuration);

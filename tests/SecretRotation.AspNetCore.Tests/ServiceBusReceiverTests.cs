@@ -16,10 +16,13 @@ namespace SecretRotation.AspNetCore.Tests;
 /// <summary>The hosted receiver: registration, option checks, settlement of each outcome, subscription set-up and shutdown.</summary>
 public sealed class ServiceBusReceiverTests
 {
+    /// <summary>The receiver's first subscription-setup retry waits this long; each further one twice as long.</summary>
+    private static readonly TimeSpan FirstSetupRetry = TimeSpan.FromSeconds(5);
+
     [Fact]
     public async Task EachOutcomeIsSettledAsTheHandlerDecides()
     {
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var time = new SignalingTimeProvider(DateTimeOffset.UtcNow);
         await using var host = await ReceiverHost.StartAsync(register: s => s.AddSingleton<TimeProvider>(time));
         var service = host.Services.GetServices<IHostedService>().OfType<ServiceBusReceiverService>().Single();
         var receiver = new RecordingReceiver();
@@ -33,10 +36,12 @@ public sealed class ServiceBusReceiverTests
         host.Vault.InjectFault(new KeyVaultFault { PathPrefix = "/secrets/Db--User", Method = "GET", StatusCode = 500 });
         var failing = BusMessages.EventGrid(host.VaultHost, "Db--User", host.Vault.SetSecret("Db--User", "never-read"));
         var abandoning = service.OnMessageAsync(new ProcessMessageEventArgs(failing, receiver, CancellationToken.None));
-        await WaitForAsync(() => host.Logs.Entries.Any(e => e.EventId.Id == 326), "the abandon to be scheduled");
+        await host.Logs.WaitForEventAsync(326, "the abandon to be scheduled");
         Assert.Equal(2, receiver.Settlements.Count);
-        await WaitForAsync(() => Advance(time, abandoning), "the abandon after its delay");
-        await abandoning;
+        var abandonDelay = ServiceBusReceiverService.AbandonDelay(failing.DeliveryCount);
+        await time.WaitForTimerAsync(abandonDelay, "the abandon's delay to start");
+        time.Advance(abandonDelay);
+        await abandoning.WithTimeout("the abandon after its delay");
 
         Assert.Equal(
             [
@@ -172,15 +177,17 @@ public sealed class ServiceBusReceiverTests
     {
         await using var management = await FakeServiceBusManagement.StartAsync();
         management.StatusCode = status;
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var time = new SignalingTimeProvider(DateTimeOffset.UtcNow);
         var logs = new CapturingLoggerProvider();
         using var app = BuildHost(management.ConnectionString, logs, time, o => o.AutoDeleteOnIdle = TimeSpan.FromMinutes(10));
 
         await app.StartAsync();
-        await WaitForAsync(() => logs.Entries.Any(e => e.EventId.Id == 323), "the forbidden error");
-        await WaitForAsync(() => Advance(time, logs.Entries.Count(e => e.EventId.Id == 323) >= 2), "the retry");
+        await logs.WaitForEventAsync(323, "the forbidden error");
+        await AdvanceOnceDelayedAsync(time, FirstSetupRetry, "the first setup retry's delay");
+        await logs.WaitForEventAsync(323, "the retry", count: 2);
         management.StatusCode = StatusCodes.Status409Conflict;
-        await WaitForAsync(() => Advance(time, logs.Entries.Any(e => e.EventId.Id == 320)), "the processor to start once the subscription exists");
+        await AdvanceOnceDelayedAsync(time, FirstSetupRetry * 2, "the second setup retry's delay");
+        await logs.WaitForEventAsync(320, "the processor to start once the subscription exists");
         await app.StopAsync();
 
         var forbidden = logs.Entries.First(e => e.EventId.Id == 323);
@@ -211,8 +218,8 @@ public sealed class ServiceBusReceiverTests
         });
 
         await app.StartAsync();
-        await WaitForAsync(() => logs.Entries.Any(e => e.EventId.Id == 320), "the processor to start");
-        await WaitForAsync(() => logs.Entries.Any(e => e.EventId.Id == 327), "the processor's connection error");
+        await logs.WaitForEventAsync(320, "the processor to start");
+        await logs.WaitForEventAsync(327, "the processor's connection error");
         var watch = Stopwatch.StartNew();
         await app.StopAsync();
 
@@ -239,7 +246,7 @@ public sealed class ServiceBusReceiverTests
 
         if (owned)
         {
-            await WaitForAsync(() => logs.Entries.Any(e => e.EventId.Id == 322), "the subscription to be created again");
+            await logs.WaitForEventAsync(322, "the subscription to be created again");
             Assert.Contains(logs.Entries, e => e.EventId.Id == 331);
             Assert.Single(management.Requests);
         }
@@ -259,7 +266,7 @@ public sealed class ServiceBusReceiverTests
         using var app = BuildHost(ReceiverHost.ConnectionString, logs, TimeProvider.System, o => o.SubscriptionName = "fixed-subscription");
 
         await app.StartAsync();
-        await WaitForAsync(() => logs.Entries.Any(e => e.EventId.Id == 327), "the processor's connection error");
+        await logs.WaitForEventAsync(327, "the processor's connection error");
         var watch = Stopwatch.StartNew();
         await app.StopAsync();
 
@@ -283,31 +290,11 @@ public sealed class ServiceBusReceiverTests
         return builder.Build();
     }
 
-    /// <summary>Moves the fake clock a second (so a delay that starts just after a check still ends) and reports the condition.</summary>
-    private static bool Advance(FakeTimeProvider time, bool condition)
+    /// <summary>Waits until the receiver has started its retry delay on the fake clock, then moves the clock past it.</summary>
+    private static async Task AdvanceOnceDelayedAsync(SignalingTimeProvider time, TimeSpan delay, string what)
     {
-        if (!condition)
-        {
-            time.Advance(TimeSpan.FromSeconds(1));
-        }
-
-        return condition;
-    }
-
-    private static bool Advance(FakeTimeProvider time, Task task) => Advance(time, task.IsCompleted);
-
-    private static async Task WaitForAsync(Func<bool> condition, string what)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (deadline.Elapsed > Signal.Timeout)
-            {
-                throw new TimeoutException($"Timed out waiting for {what}.");
-            }
-
-            await Task.Delay(20);
-        }
+        await time.WaitForTimerAsync(delay, what);
+        time.Advance(delay);
     }
 
     private sealed class FakeCredential : Azure.Core.TokenCredential

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Primitives;
 using Microsoft.Extensions.Time.Testing;
 using SecretRotation.Engine;
 using SecretRotation.Testing;
@@ -15,9 +14,8 @@ internal sealed class KeyVaultHarness : IAsyncDisposable
 {
     public static readonly TimeSpan Poll = TimeSpan.FromMinutes(5);
 
-    private readonly SemaphoreSlim _reloaded = new(0);
-    private IDisposable? _subscription;
-    private int _reloads;
+    private ReloadProbe? _reloads;
+    private FakeClockLoop _clock = null!;
 
     private KeyVaultHarness(KeyVaultEmulator emulator, FakeTimeProvider time)
     {
@@ -35,7 +33,7 @@ internal sealed class KeyVaultHarness : IAsyncDisposable
 
     public ISecretRefresher Refresher => Provider;
 
-    public int Reloads => Volatile.Read(ref _reloads);
+    public int Reloads => _reloads?.Count ?? 0;
 
     internal SecretConfigurationProvider Provider { get; private set; } = null!;
 
@@ -49,7 +47,7 @@ internal sealed class KeyVaultHarness : IAsyncDisposable
     public KeyVaultHarness Build(Action<AzureKeyVaultSecretsSource>? configure = null)
     {
         Configuration = (ConfigurationRoot)new ConfigurationBuilder()
-            .AddAzureKeyVaultSecrets(Emulator.CreateClient(KeyVaultStore.QuickRetries()), s =>
+            .AddAzureKeyVaultSecrets(Emulator.CreateClient(TestSecretClientOptions.ZeroDelayRetries()), s =>
             {
                 s.TimeProvider = Time;
                 s.LoggerFactory = Logs.CreateFactory();
@@ -59,37 +57,18 @@ internal sealed class KeyVaultHarness : IAsyncDisposable
             })
             .Build();
         Provider = Configuration.Providers.OfType<SecretConfigurationProvider>().Single();
-        _subscription = ChangeToken.OnChange(Configuration.GetReloadToken, () =>
-        {
-            Interlocked.Increment(ref _reloads);
-            _reloaded.Release();
-        });
+        _reloads = new ReloadProbe(Configuration);
+        _clock = new FakeClockLoop(Time, Provider.WhenIdleAsync);
         return this;
     }
 
     /// <summary>Moves the clock (once the loop's timer exists) and waits until the loop has handled it.</summary>
-    public async Task AdvanceAsync(TimeSpan by)
-    {
-        await Provider.WhenIdleAsync().WithTimeout("the refresh loop to wait");
-        Time.Advance(by);
-        await Provider.WhenIdleAsync().WithTimeout("the refresh loop to finish");
-    }
+    public Task AdvanceAsync(TimeSpan by) => _clock.AdvanceAsync(by);
 
     /// <summary>One scheduled poll, as the clock would run it.</summary>
     public Task PollAsync() => AdvanceAsync(Poll);
 
-    public async Task WaitForReloadAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Signal.Timeout;
-        while (!condition())
-        {
-            var left = deadline - DateTime.UtcNow;
-            if (left <= TimeSpan.Zero || !await _reloaded.WaitAsync(left))
-            {
-                throw new TimeoutException($"Timed out waiting for {what}.");
-            }
-        }
-    }
+    public Task WaitForReloadAsync(Func<bool> condition, string what) => _reloads!.WaitAsync(condition, what);
 
     public int Gets(string? name = null) => Emulator.CountRequests(KeyVaultOperation.GetSecret, name);
 
@@ -97,9 +76,8 @@ internal sealed class KeyVaultHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _subscription?.Dispose();
+        _reloads?.Dispose();
         Configuration?.Dispose();
         await Emulator.DisposeAsync();
-        _reloaded.Dispose();
     }
 }

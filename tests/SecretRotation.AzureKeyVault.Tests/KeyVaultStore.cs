@@ -1,4 +1,3 @@
-using Azure.Core;
 using Azure.Security.KeyVault.Secrets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -22,13 +21,7 @@ internal sealed class KeyVaultStore : ISecretStoreFixture
     public static async Task<KeyVaultStore> StartAsync(KeyVaultEmulatorOptions? options = null) =>
         new(await KeyVaultEmulator.StartAsync(options));
 
-    /// <summary>A client with quick retries, so tests of failures do not wait through the SDK's default backoff.</summary>
-    public static SecretClientOptions QuickRetries() => new()
-    {
-        Retry = { MaxRetries = 2, Delay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(50), Mode = RetryMode.Fixed },
-    };
-
-    public SecretClient CreateClient() => Emulator.CreateClient(QuickRetries());
+    public SecretClient CreateClient() => Emulator.CreateClient(TestSecretClientOptions.ZeroDelayRetries());
 
     private IReadOnlyCollection<string> _names = [];
 
@@ -75,7 +68,7 @@ internal sealed class KeyVaultStore : ISecretStoreFixture
 
     public void AddMissingSource(IConfigurationBuilder builder, bool optional, ILoggerFactory loggerFactory)
     {
-        var options = QuickRetries();
+        var options = TestSecretClientOptions.ZeroDelayRetries();
         options.DisableChallengeResourceVerification = true;
         var client = new SecretClient(new Uri("https://127.0.0.1:1/"), Emulator.Credential, options);
         builder.AddAzureKeyVaultSecrets(client, s =>

@@ -5,5 +5,9 @@ namespace SecretRotation.HashiCorpVault.Tests;
 
 public sealed class VaultConformanceTests : SecretSourceConformanceTests
 {
+    /// <summary>Differs: a KV secret's fields are JSON keys, taken as written; sections come from nested objects, not from <c>__</c>.</summary>
+    [Fact]
+    public override Task DoubleUnderscoreInANameMakesASection() => AssertDoubleUnderscoreIsKeptAsWrittenAsync();
+
     protected override async Task<ISecretStoreFixture> CreateStoreAsync() => new VaultStore(await VaultEmulator.StartAsync());
 }

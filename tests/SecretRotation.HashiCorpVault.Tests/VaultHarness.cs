@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Primitives;
 using Microsoft.Extensions.Time.Testing;
 using SecretRotation.Engine;
 using SecretRotation.Testing;
@@ -13,8 +12,8 @@ internal sealed class VaultHarness : IAsyncDisposable
     public static readonly TimeSpan Poll = TimeSpan.FromMinutes(5);
 
     private readonly TemporaryDirectory _files = new();
-    private IDisposable? _subscription;
-    private int _reloads;
+    private ReloadProbe? _reloads;
+    private FakeClockLoop _clock = null!;
 
     private VaultHarness(VaultEmulator emulator, FakeTimeProvider time)
     {
@@ -32,7 +31,7 @@ internal sealed class VaultHarness : IAsyncDisposable
 
     public ISecretRefresher Refresher => Provider;
 
-    public int Reloads => Volatile.Read(ref _reloads);
+    public int Reloads => _reloads?.Count ?? 0;
 
     internal SecretConfigurationProvider Provider { get; private set; } = null!;
 
@@ -64,32 +63,22 @@ internal sealed class VaultHarness : IAsyncDisposable
             })
             .Build();
         Provider = Configuration.Providers.OfType<SecretConfigurationProvider>().Single();
-        _subscription = ChangeToken.OnChange(Configuration.GetReloadToken, () => Interlocked.Increment(ref _reloads));
+        _reloads = new ReloadProbe(Configuration);
+        _clock = new FakeClockLoop(Time, Provider.WhenIdleAsync);
         return this;
     }
 
     /// <summary>Moves the clock (once the loop's timer exists) and waits until the loop has handled it.</summary>
-    public async Task AdvanceAsync(TimeSpan by)
-    {
-        await Provider.WhenIdleAsync().WithTimeout("the refresh loop to wait");
-        Time.Advance(by);
-        await Provider.WhenIdleAsync().WithTimeout("the refresh loop to finish");
-    }
+    public Task AdvanceAsync(TimeSpan by) => _clock.AdvanceAsync(by);
 
     /// <summary>Moves the clock in steps, so every timer due on the way runs at (about) its time.</summary>
-    public async Task AdvanceInStepsAsync(TimeSpan total, TimeSpan step)
-    {
-        for (var moved = TimeSpan.Zero; moved < total; moved += step)
-        {
-            await AdvanceAsync(step);
-        }
-    }
+    public Task AdvanceInStepsAsync(TimeSpan total, TimeSpan step) => _clock.AdvanceInStepsAsync(total, step);
 
     public int Count(string method, string pathPrefix) => Emulator.CountRequests(method, pathPrefix);
 
     public async ValueTask DisposeAsync()
     {
-        _subscription?.Dispose();
+        _reloads?.Dispose();
         Configuration?.Dispose();
         await Emulator.DisposeAsync();
         _files.Dispose();

@@ -1,17 +1,7 @@
-using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Security;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Security.KeyVault.Secrets;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace SecretRotation.Testing;
 
@@ -34,41 +24,29 @@ namespace SecretRotation.Testing;
 /// </remarks>
 public sealed class KeyVaultEmulator : IAsyncDisposable
 {
-    private const int MaxBindAttempts = 20;
-
-    private static readonly ConcurrentDictionary<int, byte> s_usedPorts = new();
-
-    private readonly X509Certificate2 _serverCertificate;
-    private readonly X509Certificate2 _publicCertificate;
-    private readonly byte[] _certificateHash;
+    private readonly LoopbackHost _host;
     private readonly KeyVaultStore _store;
-    private readonly FaultInjector _faults = new();
+    private readonly FaultInjector<KeyVaultFault> _faults = new((path, prefix) => EmulatorPaths.IsUnder(path, prefix, StringComparison.OrdinalIgnoreCase));
     private readonly PermissionDenials _denials = new();
-    private readonly RequestLog _log = new();
+    private readonly RequestLog<KeyVaultRequest> _log = new();
     private readonly KeyVaultRequestHandler _handler;
     private readonly Lock _transportsGate = new();
     private readonly List<HttpClientTransport> _transports = [];
-    private long _latencyTicks;
-    private WebApplication? _app;
-    private bool _disposed;
 
     private KeyVaultEmulator(KeyVaultEmulatorOptions options)
     {
         ArgumentNullException.ThrowIfNull(options.TimeProvider);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Latency, TimeSpan.Zero);
-        _latencyTicks = options.Latency.Ticks;
         _store = new KeyVaultStore(options.TimeProvider, options.PurgeOnDelete);
-        _handler = new KeyVaultRequestHandler(_store, _faults, _denials, _log, () => Latency, options.TenantId);
-        _serverCertificate = EmulatorCertificate.Create();
-        _publicCertificate = X509CertificateLoader.LoadCertificate(_serverCertificate.RawData);
-        _certificateHash = _serverCertificate.GetCertHash(HashAlgorithmName.SHA256);
+        _host = new LoopbackHost(useHttps: true, options.Latency);
+        _handler = new KeyVaultRequestHandler(_store, _faults, _denials, _log, () => _host.Latency, options.TenantId);
     }
 
     /// <summary>The vault URL, <c>https://127.0.0.1:{port}/</c>.</summary>
-    public Uri VaultUri { get; private set; } = null!;
+    public Uri VaultUri => _host.Address;
 
     /// <summary>The emulator's TLS certificate (public part only); trust exactly this one, as <see cref="CreateTrustingHandler"/> does.</summary>
-    public X509Certificate2 Certificate => _publicCertificate;
+    public X509Certificate2 Certificate => _host.Certificate!;
 
     /// <summary>A credential that returns a fixed fake token; the emulator accepts any bearer token.</summary>
     public TokenCredential Credential { get; } = new EmulatorTokenCredential();
@@ -77,12 +55,8 @@ public sealed class KeyVaultEmulator : IAsyncDisposable
     /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
     public TimeSpan Latency
     {
-        get => TimeSpan.FromTicks(Interlocked.Read(ref _latencyTicks));
-        set
-        {
-            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
-            Interlocked.Exchange(ref _latencyTicks, value.Ticks);
-        }
+        get => _host.Latency;
+        set => _host.Latency = value;
     }
 
     /// <summary>Every request answered so far (oldest first), including 401 challenges and injected faults.</summary>
@@ -95,16 +69,7 @@ public sealed class KeyVaultEmulator : IAsyncDisposable
     public static async Task<KeyVaultEmulator> StartAsync(KeyVaultEmulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
         var emulator = new KeyVaultEmulator(options ?? new KeyVaultEmulatorOptions());
-        try
-        {
-            await emulator.StartServerAsync(cancellationToken);
-            return emulator;
-        }
-        catch
-        {
-            await emulator.DisposeAsync();
-            throw;
-        }
+        return await emulator._host.StartOwnedAsync(emulator, emulator._handler.HandleAsync, cancellationToken);
     }
 
     /// <summary>
@@ -118,7 +83,7 @@ public sealed class KeyVaultEmulator : IAsyncDisposable
     /// <returns>The client. Its transport is disposed with the emulator.</returns>
     public SecretClient CreateClient(SecretClientOptions? options = null)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(_host.IsDisposed, this);
         options ??= new SecretClientOptions();
         var transport = new HttpClientTransport(CreateTrustingHandler());
         lock (_transportsGate)
@@ -134,16 +99,8 @@ public sealed class KeyVaultEmulator : IAsyncDisposable
     /// <summary>A new handler whose TLS validation accepts exactly <see cref="Certificate"/>, for clients built by hand. The caller owns it.</summary>
     public HttpMessageHandler CreateTrustingHandler()
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        var expectedHash = _certificateHash;
-        return new SocketsHttpHandler
-        {
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-                    certificate is not null && certificate.GetCertHash(HashAlgorithmName.SHA256).AsSpan().SequenceEqual(expectedHash),
-            },
-        };
+        ObjectDisposedException.ThrowIf(_host.IsDisposed, this);
+        return _host.CreateTrustingHandler();
     }
 
     /// <summary>Adds a new version of a secret (creating the secret if needed) without going through HTTP.</summary>
@@ -216,50 +173,18 @@ public sealed class KeyVaultEmulator : IAsyncDisposable
     /// <summary>Deletes a secret and all its versions without going through HTTP, as <c>DELETE /secrets/{name}</c> does (soft delete unless <see cref="KeyVaultEmulatorOptions.PurgeOnDelete"/>).</summary>
     /// <param name="name">The secret name.</param>
     /// <returns><see langword="true"/> when the secret existed.</returns>
-    public bool DeleteSecret(string name)
-    {
-        ValidateName(name);
-        try
-        {
-            _store.Delete(name);
-            return true;
-        }
-        catch (KeyVaultErrorException)
-        {
-            return false;
-        }
-    }
+    public bool DeleteSecret(string name) => TryOnStore(name, () => _store.Delete(name));
 
     /// <summary>Purges a soft-deleted secret without going through HTTP, so its name can be set again.</summary>
     /// <param name="name">The secret name.</param>
     /// <returns><see langword="true"/> when a soft-deleted secret of that name existed.</returns>
-    public bool PurgeDeletedSecret(string name)
-    {
-        ValidateName(name);
-        try
-        {
-            _store.Purge(name);
-            return true;
-        }
-        catch (KeyVaultErrorException)
-        {
-            return false;
-        }
-    }
+    public bool PurgeDeletedSecret(string name) => TryOnStore(name, () => _store.Purge(name));
 
     /// <summary>Injects a failure and/or delay into matching requests; faults are tried in the order they were added and the first match applies.</summary>
     /// <param name="fault">The fault.</param>
-    public void InjectFault(KeyVaultFault fault)
-    {
-        ArgumentNullException.ThrowIfNull(fault);
-        if (fault.Count is <= 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(fault), fault.Count, "A fault's Count must be positive, or null for no limit.");
-        }
-
-        ArgumentOutOfRangeException.ThrowIfLessThan(fault.Latency, TimeSpan.Zero);
-        _faults.Add(fault);
-    }
+    /// <exception cref="ArgumentNullException"><paramref name="fault"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The fault's count is not positive, or its latency is negative.</exception>
+    public void InjectFault(KeyVaultFault fault) => _faults.Add(fault);
 
     /// <summary>Removes every injected fault.</summary>
     public void ClearFaults() => _faults.Clear();
@@ -302,18 +227,7 @@ public sealed class KeyVaultEmulator : IAsyncDisposable
     /// <summary>Stops the server and disposes the clients' transports and the certificate.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (_disposed)
-        {
-            return;
-        }
-
-        _disposed = true;
-        if (_app is not null)
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
-
+        await _host.DisposeAsync();
         lock (_transportsGate)
         {
             foreach (var transport in _transports)
@@ -323,9 +237,21 @@ public sealed class KeyVaultEmulator : IAsyncDisposable
 
             _transports.Clear();
         }
+    }
 
-        _serverCertificate.Dispose();
-        _publicCertificate.Dispose();
+    /// <summary>Validates the name, then runs a store operation; <see langword="false"/> when the store refuses it (no such secret).</summary>
+    private static bool TryOnStore(string name, Action operation)
+    {
+        ValidateName(name);
+        try
+        {
+            operation();
+            return true;
+        }
+        catch (KeyVaultErrorException)
+        {
+            return false;
+        }
     }
 
     private static void ValidateName(string name)
@@ -335,60 +261,5 @@ public sealed class KeyVaultEmulator : IAsyncDisposable
         {
             throw new ArgumentException($"'{name}' is not a valid Key Vault secret name: use 1-127 characters of 0-9, a-z, A-Z and '-'.", nameof(name));
         }
-    }
-
-    private async Task StartServerAsync(CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; attempt <= MaxBindAttempts; attempt++)
-        {
-            var app = BuildApplication();
-            try
-            {
-                await app.StartAsync(cancellationToken);
-                var port = ReadPort(app);
-                if (s_usedPorts.TryAdd(port, 0))
-                {
-                    _app = app;
-                    VaultUri = new Uri($"https://127.0.0.1:{port}/");
-                    return;
-                }
-            }
-            catch
-            {
-                await app.DisposeAsync();
-                throw;
-            }
-
-            // An earlier emulator in this process had this port: the SDK may still hold its challenge. Try another one.
-            await app.StopAsync(cancellationToken);
-            await app.DisposeAsync();
-        }
-
-        throw new InvalidOperationException($"Could not find an unused loopback port in {MaxBindAttempts} attempts.");
-    }
-
-    private WebApplication BuildApplication()
-    {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
-        {
-            ApplicationName = typeof(KeyVaultEmulator).Assembly.GetName().Name,
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(5));
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(_serverCertificate));
-        });
-        var app = builder.Build();
-        app.Run(_handler.HandleAsync);
-        return app;
-    }
-
-    private static int ReadPort(WebApplication app)
-    {
-        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses
-            ?? throw new InvalidOperationException("Kestrel did not report its address.");
-        return new Uri(addresses.Single()).Port;
     }
 }

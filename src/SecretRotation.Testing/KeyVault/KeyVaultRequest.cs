@@ -1,26 +1,15 @@
 namespace SecretRotation.Testing;
 
 /// <summary>One request a <see cref="KeyVaultEmulator"/> answered, as listed in <see cref="KeyVaultEmulator.Requests"/>.</summary>
-public sealed record KeyVaultRequest
+/// <remarks><see cref="EmulatorRequest.Path"/> is the request path without the query, for example <c>/secrets/db-password</c>.</remarks>
+public sealed record KeyVaultRequest : EmulatorRequest
 {
     internal KeyVaultRequest()
     {
     }
 
-    /// <summary>The HTTP method, upper case.</summary>
-    public required string Method { get; init; }
-
-    /// <summary>The request path without the query, for example <c>/secrets/db-password</c>.</summary>
-    public required string Path { get; init; }
-
-    /// <summary>The query without the leading <c>?</c>, or an empty string.</summary>
-    public required string Query { get; init; }
-
     /// <summary>The <c>api-version</c> query value, or <see langword="null"/> when the request had none.</summary>
     public string? ApiVersion { get; init; }
-
-    /// <summary>The status code of the answer.</summary>
-    public required int StatusCode { get; init; }
 
     /// <summary>Whether the request carried <c>Authorization: Bearer ...</c>. Unauthenticated requests are answered with the 401 challenge (unless a fault came first).</summary>
     public required bool IsAuthenticated { get; init; }

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Text;
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -16,9 +15,9 @@ namespace SecretRotation.Testing;
 /// </summary>
 internal sealed class KeyVaultRequestHandler(
     KeyVaultStore store,
-    FaultInjector faults,
+    FaultInjector<KeyVaultFault> faults,
     PermissionDenials denials,
-    RequestLog log,
+    RequestLog<KeyVaultRequest> log,
     Func<TimeSpan> latency,
     Guid tenantId)
 {
@@ -91,13 +90,13 @@ internal sealed class KeyVaultRequestHandler(
     {
         var cancellationToken = context.RequestAborted;
         var delay = latency();
-        await DelayAtLeastAsync(delay, cancellationToken);
+        await LoopbackHost.DelayAtLeastAsync(delay, cancellationToken);
 
         AddCommonHeaders(context);
-        var fault = faults.Take(context.Request.Method, path, authenticated);
+        var fault = faults.Take(context.Request.Method, path, candidate => authenticated || candidate.BeforeChallenge);
         if (fault is not null)
         {
-            await DelayAtLeastAsync(fault.Latency, cancellationToken);
+            await LoopbackHost.DelayAtLeastAsync(fault.Latency, cancellationToken);
 
             if (fault.StatusCode is int statusCode)
             {
@@ -122,18 +121,6 @@ internal sealed class KeyVaultRequestHandler(
         catch (KeyVaultErrorException error)
         {
             await WriteErrorAsync(context, error.StatusCode, error.Code, error.Message, error.InnerCode);
-        }
-    }
-
-    /// <summary>Waits at least <paramref name="delay"/> by the stopwatch: timers may fire a fraction of a millisecond early.</summary>
-    private static async Task DelayAtLeastAsync(TimeSpan delay, CancellationToken cancellationToken)
-    {
-        var start = Stopwatch.GetTimestamp();
-        var remaining = delay;
-        while (remaining > TimeSpan.Zero)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(remaining.TotalMilliseconds)), cancellationToken);
-            remaining = delay - Stopwatch.GetElapsedTime(start);
         }
     }
 

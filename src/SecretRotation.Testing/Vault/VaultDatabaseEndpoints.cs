@@ -33,13 +33,17 @@ internal static class VaultDatabaseEndpoints
         var (ttl, warning) = VaultTtl.Calculate(now, TimeSpan.Zero, role.DefaultTtl, role.MaxTtl, TimeSpan.Zero, startTime: null);
         var lease = new VaultLeaseEntry
         {
-            LeaseId = call.Path + "/" + VaultRandom.Base62String(VaultRandom.TokenLength),
-            Path = call.Path,
-            Username = Username(token.DisplayName, roleName, now),
+            Lease = new VaultLease
+            {
+                LeaseId = call.Path + "/" + VaultRandom.Base62String(VaultRandom.TokenLength),
+                Path = call.Path,
+                IssueTime = now,
+                ExpireTime = now + ttl,
+                Renewable = true,
+                Username = Username(token.DisplayName, roleName, now),
+            },
             Password = VaultRandom.DatabasePassword(),
             TokenId = token.Id,
-            IssueTime = now,
-            ExpireTime = now + ttl,
             DefaultTtl = role.DefaultTtl,
             MaxTtl = role.MaxTtl,
         };
@@ -53,7 +57,7 @@ internal static class VaultDatabaseEndpoints
             {
                 writer.WriteStartObject();
                 writer.WriteString("password", lease.Password);
-                writer.WriteString("username", lease.Username);
+                writer.WriteString("username", lease.Lease.Username);
                 writer.WriteEndObject();
             },
             Warnings = warning is null ? null : [warning],

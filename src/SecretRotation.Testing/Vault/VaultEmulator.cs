@@ -1,14 +1,5 @@
-using System.Net;
-using System.Net.Security;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace SecretRotation.Testing;
 
@@ -29,19 +20,17 @@ namespace SecretRotation.Testing;
 /// <c>sys/leases/renew</c> and <c>sys/leases/lookup</c>...) and is attached to every token but root ones.</para>
 /// <para>Leases belong to the token that read the credentials: revoking it, or its expiry, revokes them, as Vault does.</para>
 /// <para><c>X-Vault-Namespace</c> is accepted and recorded (<see cref="VaultRequest.Namespace"/>) but otherwise ignored.</para>
+/// <para>Each emulator in a process listens on a port no earlier emulator (of either kind) in that process used, so client state
+/// kept per <c>host:port</c> never carries over from one emulator to the next.</para>
 /// </remarks>
 public sealed class VaultEmulator : IAsyncDisposable
 {
     private readonly VaultState _state;
-    private readonly VaultFaultInjector _faults = new();
-    private readonly VaultRequestLog _log = new();
+    private readonly FaultInjector<VaultFault> _faults = new(VaultRequestHandler.IsUnder);
+    private readonly RequestLog<VaultRequest> _log = new();
     private readonly VaultRequestHandler _handler;
-    private readonly X509Certificate2? _serverCertificate;
-    private readonly byte[]? _certificateHash;
-    private long _latencyTicks;
+    private readonly LoopbackHost _host;
     private int _sealed;
-    private WebApplication? _app;
-    private bool _disposed;
 
     private VaultEmulator(VaultEmulatorOptions options)
     {
@@ -52,36 +41,26 @@ public sealed class VaultEmulator : IAsyncDisposable
             throw new ArgumentException("The root token must not be empty.", nameof(options));
         }
 
-        _latencyTicks = options.Latency.Ticks;
         _state = new VaultState(options.TimeProvider, options.RootToken ?? VaultRandom.ServiceToken());
-        _handler = new VaultRequestHandler(_state, _faults, _log, () => Latency, () => Sealed, VaultRandom.Uuid());
-        if (options.UseHttps)
-        {
-            _serverCertificate = EmulatorCertificate.Create();
-            Certificate = X509CertificateLoader.LoadCertificate(_serverCertificate.RawData);
-            _certificateHash = _serverCertificate.GetCertHash(HashAlgorithmName.SHA256);
-        }
+        _host = new LoopbackHost(options.UseHttps, options.Latency);
+        _handler = new VaultRequestHandler(_state, _faults, _log, () => _host.Latency, () => Sealed, VaultRandom.Uuid());
     }
 
     /// <summary>The Vault address, <c>http://127.0.0.1:{port}/</c> or <c>https://127.0.0.1:{port}/</c>; the API is under <c>v1/</c>.</summary>
-    public Uri Address { get; private set; } = null!;
+    public Uri Address => _host.Address;
 
     /// <summary>The root token: policy <c>root</c>, no TTL, not renewable (<c>renew-self</c> answers 400 <c>lease not found</c>).</summary>
     public string RootToken => _state.Root.Id;
 
     /// <summary>The TLS certificate (public part only) in HTTPS mode, or <see langword="null"/> for plain HTTP.</summary>
-    public X509Certificate2? Certificate { get; }
+    public X509Certificate2? Certificate => _host.Certificate;
 
     /// <summary>Delay added to every request before it is answered (real time); starts at <see cref="VaultEmulatorOptions.Latency"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
     public TimeSpan Latency
     {
-        get => TimeSpan.FromTicks(Interlocked.Read(ref _latencyTicks));
-        set
-        {
-            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
-            Interlocked.Exchange(ref _latencyTicks, value.Ticks);
-        }
+        get => _host.Latency;
+        set => _host.Latency = value;
     }
 
     /// <summary>
@@ -105,7 +84,7 @@ public sealed class VaultEmulator : IAsyncDisposable
             lock (_state.Gate)
             {
                 _state.Sweep();
-                return [.. _state.Leases.OrderBy(lease => lease.IssueTime).Select(lease => lease.ToPublic())];
+                return [.. _state.Leases.Select(lease => lease.Lease).OrderBy(lease => lease.IssueTime)];
             }
         }
     }
@@ -117,16 +96,7 @@ public sealed class VaultEmulator : IAsyncDisposable
     public static async Task<VaultEmulator> StartAsync(VaultEmulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
         var emulator = new VaultEmulator(options ?? new VaultEmulatorOptions());
-        try
-        {
-            await emulator.StartServerAsync(cancellationToken);
-            return emulator;
-        }
-        catch
-        {
-            await emulator.DisposeAsync();
-            throw;
-        }
+        return await emulator._host.StartOwnedAsync(emulator, emulator._handler.HandleAsync, cancellationToken);
     }
 
     /// <summary>
@@ -135,18 +105,8 @@ public sealed class VaultEmulator : IAsyncDisposable
     /// </summary>
     public HttpMessageHandler CreateTrustingHandler()
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        var handler = new SocketsHttpHandler();
-        if (_certificateHash is byte[] expectedHash)
-        {
-            handler.SslOptions = new SslClientAuthenticationOptions
-            {
-                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-                    certificate is not null && certificate.GetCertHash(HashAlgorithmName.SHA256).AsSpan().SequenceEqual(expectedHash),
-            };
-        }
-
-        return handler;
+        ObjectDisposedException.ThrowIf(_host.IsDisposed, this);
+        return _host.CreateTrustingHandler();
     }
 
     /// <summary>Mounts a KV secrets engine, replacing (and emptying) a KV mount already at that path.</summary>
@@ -492,17 +452,9 @@ public sealed class VaultEmulator : IAsyncDisposable
 
     /// <summary>Injects a failure and/or delay into matching requests; faults are tried in the order they were added and the first match applies.</summary>
     /// <param name="fault">The fault.</param>
-    public void InjectFault(VaultFault fault)
-    {
-        ArgumentNullException.ThrowIfNull(fault);
-        if (fault.Count is <= 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(fault), fault.Count, "A fault's Count must be positive, or null for no limit.");
-        }
-
-        ArgumentOutOfRangeException.ThrowIfLessThan(fault.Latency, TimeSpan.Zero);
-        _faults.Add(fault);
-    }
+    /// <exception cref="ArgumentNullException"><paramref name="fault"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The fault's count is not positive, or its latency is negative.</exception>
+    public void InjectFault(VaultFault fault) => _faults.Add(fault);
 
     /// <summary>Removes every injected fault.</summary>
     public void ClearFaults() => _faults.Clear();
@@ -516,30 +468,14 @@ public sealed class VaultEmulator : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(method);
         ArgumentNullException.ThrowIfNull(pathPrefix);
         return _log.Snapshot().Count(request => string.Equals(request.Method, method, StringComparison.OrdinalIgnoreCase)
-            && VaultFaultInjector.IsUnder(request.Path, pathPrefix));
+            && VaultRequestHandler.IsUnder(request.Path, pathPrefix));
     }
 
     /// <summary>Forgets the requests recorded so far.</summary>
     public void ClearRequests() => _log.Clear();
 
     /// <summary>Stops the server and disposes the certificate.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        _disposed = true;
-        if (_app is not null)
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
-
-        _serverCertificate?.Dispose();
-        Certificate?.Dispose();
-    }
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 
     private static string MountPath(string path, string parameterName)
     {
@@ -612,43 +548,5 @@ public sealed class VaultEmulator : IAsyncDisposable
 
         var key = trimmed.Length > mount.Path.Length ? trimmed[mount.Path.Length..] : string.Empty;
         return key.Length > 0 ? (mount, key) : throw new ArgumentException($"'{path}' names a mount, not a secret.", nameof(path));
-    }
-
-    private async Task StartServerAsync(CancellationToken cancellationToken)
-    {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
-        {
-            ApplicationName = typeof(VaultEmulator).Assembly.GetName().Name,
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(5));
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Listen(IPAddress.Loopback, 0, listen =>
-            {
-                if (_serverCertificate is not null)
-                {
-                    listen.UseHttps(_serverCertificate);
-                }
-            });
-        });
-        var app = builder.Build();
-        app.Run(_handler.HandleAsync);
-        try
-        {
-            await app.StartAsync(cancellationToken);
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
-        }
-
-        _app = app;
-        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses
-            ?? throw new InvalidOperationException("Kestrel did not report its address.");
-        var port = new Uri(addresses.Single()).Port;
-        Address = new Uri($"{(_serverCertificate is null ? "http" : "https")}://127.0.0.1:{port}/");
     }
 }

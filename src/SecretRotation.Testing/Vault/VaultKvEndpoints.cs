@@ -69,19 +69,19 @@ internal static class VaultKvEndpoints
                 : Unsupported();
         }
 
-        if (TryStrip(subPath, "data/", out var key) && key.Length > 0 && !key.EndsWith('/'))
+        if (VaultRequestHandler.TryStrip(subPath, "data/", out var key) && key.Length > 0 && !key.EndsWith('/'))
         {
             return Data(call, mount, key, now);
         }
 
-        if (TryStrip(subPath, "metadata/", out key))
+        if (VaultRequestHandler.TryStrip(subPath, "metadata/", out key))
         {
             return Metadata(call, mount, key, now);
         }
 
         foreach (var action in (ReadOnlySpan<string>)["delete/", "undelete/", "destroy/"])
         {
-            if (TryStrip(subPath, action, out key))
+            if (VaultRequestHandler.TryStrip(subPath, action, out key))
             {
                 return Versions(call, mount, key, action, now);
             }
@@ -506,17 +506,5 @@ internal static class VaultKvEndpoints
         }
 
         return result;
-    }
-
-    private static bool TryStrip(string path, string prefix, out string rest)
-    {
-        if (path.StartsWith(prefix, StringComparison.Ordinal))
-        {
-            rest = path[prefix.Length..];
-            return true;
-        }
-
-        rest = string.Empty;
-        return false;
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
@@ -11,8 +10,8 @@ namespace SecretRotation.Testing;
 /// </summary>
 internal sealed class VaultRequestHandler(
     VaultState state,
-    VaultFaultInjector faults,
-    VaultRequestLog log,
+    FaultInjector<VaultFault> faults,
+    RequestLog<VaultRequest> log,
     Func<TimeSpan> latency,
     Func<bool> isSealed,
     string clusterId)
@@ -34,12 +33,12 @@ internal sealed class VaultRequestHandler(
         });
         try
         {
-            await DelayAtLeastAsync(latency(), context.RequestAborted);
+            await LoopbackHost.DelayAtLeastAsync(latency(), context.RequestAborted);
             VaultResponse response;
             var fault = faults.Take(method, vaultPath ?? rawPath);
             if (fault is not null)
             {
-                await DelayAtLeastAsync(fault.Latency, context.RequestAborted);
+                await LoopbackHost.DelayAtLeastAsync(fault.Latency, context.RequestAborted);
             }
 
             if (fault?.StatusCode is int faultStatus)
@@ -261,17 +260,13 @@ internal sealed class VaultRequestHandler(
         await http.Body.WriteAsync(response.Body, context.RequestAborted);
     }
 
-    /// <summary>Waits at least <paramref name="delay"/> by the stopwatch: timers may fire a fraction of a millisecond early.</summary>
-    private static async Task DelayAtLeastAsync(TimeSpan delay, CancellationToken cancellationToken)
-    {
-        var start = Stopwatch.GetTimestamp();
-        var remaining = delay;
-        while (remaining > TimeSpan.Zero)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(remaining.TotalMilliseconds)), cancellationToken);
-            remaining = delay - Stopwatch.GetElapsedTime(start);
-        }
-    }
+    /// <summary>Whether the Vault path <paramref name="path"/> is <paramref name="prefix"/> or lies below it, segment by segment and case-sensitively; the prefix may start with <c>/</c> or <c>/v1/</c>.</summary>
+    internal static bool IsUnder(string path, string prefix) =>
+        EmulatorPaths.IsUnder(path, NormalizePath(prefix), StringComparison.Ordinal);
+
+    /// <summary>Drops a leading <c>/v1/</c> or <c>/</c> so callers may pass either form.</summary>
+    internal static string NormalizePath(string path) =>
+        path.StartsWith(ApiPrefix, StringComparison.Ordinal) ? path[ApiPrefix.Length..] : path.TrimStart('/');
 
     /// <summary>Whether <paramref name="path"/> is <paramref name="prefix"/> or <c>{prefix}/{rest}</c>; <paramref name="rest"/> gets the part after the slash.</summary>
     private static bool IsPathOrBelow(string path, string prefix, out string rest)
@@ -285,7 +280,8 @@ internal sealed class VaultRequestHandler(
         return TryStrip(path, prefix + "/", out rest);
     }
 
-    private static bool TryStrip(string path, string prefix, out string rest)
+    /// <summary>Whether <paramref name="path"/> starts with <paramref name="prefix"/>; <paramref name="rest"/> gets what follows it.</summary>
+    internal static bool TryStrip(string path, string prefix, out string rest)
     {
         if (path.StartsWith(prefix, StringComparison.Ordinal))
         {

@@ -121,7 +121,7 @@ internal sealed class VaultState
             return null;
         }
 
-        if (Now >= lease.ExpireTime || FindLiveToken(lease.TokenId) is null)
+        if (Now >= lease.Lease.ExpireTime || FindLiveToken(lease.TokenId) is null)
         {
             _leases.Remove(leaseId);
             return null;

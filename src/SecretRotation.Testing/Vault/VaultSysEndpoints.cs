@@ -149,10 +149,10 @@ internal static class VaultSysEndpoints
             Data = writer =>
             {
                 writer.WriteStartObject();
-                writer.WriteString("expire_time", VaultGoFormat.FormatTime(lease.ExpireTime));
+                writer.WriteString("expire_time", VaultGoFormat.FormatTime(lease.Lease.ExpireTime));
                 writer.WriteString("id", lease.LeaseId);
-                writer.WriteString("issue_time", VaultGoFormat.FormatTime(lease.IssueTime));
-                if (lease.LastRenewalTime is DateTimeOffset renewed)
+                writer.WriteString("issue_time", VaultGoFormat.FormatTime(lease.Lease.IssueTime));
+                if (lease.Lease.LastRenewalTime is DateTimeOffset renewed)
                 {
                     writer.WriteString("last_renewal", VaultGoFormat.FormatTime(renewed));
                 }
@@ -162,7 +162,7 @@ internal static class VaultSysEndpoints
                 }
 
                 writer.WriteBoolean("renewable", true);
-                writer.WriteNumber("ttl", VaultTtl.Remaining(lease.ExpireTime, now));
+                writer.WriteNumber("ttl", VaultTtl.Remaining(lease.Lease.ExpireTime, now));
                 writer.WriteEndObject();
             },
             MountType = MountType,
@@ -181,9 +181,8 @@ internal static class VaultSysEndpoints
         var increment = call.GetDurationSecond("increment");
         var lease = state.FindLiveLease(leaseId) ?? throw VaultErrorException.BadRequest("lease not found");
         var now = state.Now;
-        var (ttl, warning) = VaultTtl.Calculate(now, increment, lease.DefaultTtl, lease.MaxTtl, TimeSpan.Zero, lease.IssueTime);
-        lease.ExpireTime = now + ttl;
-        lease.LastRenewalTime = now;
+        var (ttl, warning) = VaultTtl.Calculate(now, increment, lease.DefaultTtl, lease.MaxTtl, TimeSpan.Zero, lease.Lease.IssueTime);
+        lease.Renew(now, ttl);
         return VaultResponse.Ok(new VaultEnvelope
         {
             LeaseId = lease.LeaseId,

@@ -1,12 +1,13 @@
 namespace SecretRotation.Testing;
 
-/// <summary>The requests a <see cref="VaultEmulator"/> answered, in the order their answers were decided. Thread-safe.</summary>
-internal sealed class VaultRequestLog
+/// <summary>The requests an emulator answered, in the order their answers were decided. Thread-safe.</summary>
+/// <typeparam name="TRequest">The emulator's public request record.</typeparam>
+internal sealed class RequestLog<TRequest>
 {
     private readonly Lock _gate = new();
-    private readonly List<VaultRequest> _requests = [];
+    private readonly List<TRequest> _requests = [];
 
-    public void Add(VaultRequest request)
+    public void Add(TRequest request)
     {
         lock (_gate)
         {
@@ -14,7 +15,7 @@ internal sealed class VaultRequestLog
         }
     }
 
-    public VaultRequest[] Snapshot()
+    public TRequest[] Snapshot()
     {
         lock (_gate)
         {

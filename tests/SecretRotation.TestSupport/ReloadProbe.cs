@@ -1,8 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Primitives;
-using SecretRotation.TestSupport;
 
-namespace SecretRotation.Tests.Support;
+namespace SecretRotation.TestSupport;
 
 /// <summary>Counts reload-token firings and waits for a condition to hold after one.</summary>
 public sealed class ReloadProbe : IDisposable
