@@ -46,8 +46,9 @@ internal sealed class MirrorEventsEndpoint(MirrorOptions options, MirrorReconcil
         var failed = false;
         foreach (var notice in notices)
         {
+            // The vault's host, or its name (the first label: Event Grid's VaultName), as before.
             if (!string.Equals(notice.Store, _store, StringComparison.OrdinalIgnoreCase)
-                && !string.Equals(notice.Store, _store.Split('.')[0], StringComparison.OrdinalIgnoreCase))
+                && !string.Equals(VaultName(notice.Store), _store.Split('.')[0], StringComparison.OrdinalIgnoreCase))
             {
                 MirrorLog.EventIgnored(logger, notice.SecretName, notice.Store, "another vault");
                 continue;
@@ -60,6 +61,8 @@ internal sealed class MirrorEventsEndpoint(MirrorOptions options, MirrorReconcil
 
         return !failed;
     }
+
+    private static string VaultName(string store) => Uri.CheckHostName(store) == UriHostNameType.Dns ? store.Split('.')[0] : store;
 
     private static EventGridWebhook CreateWebhook(IEnumerable<string> keys, ILogger logger)
     {
