@@ -19,6 +19,7 @@ namespace SecretRotation;
 /// Answers: 401 without a valid key; 413 over <see cref="SecretRotationEventsOptions.MaxBodySize"/>; 400 for a malformed delivery
 /// (nothing of it reaches your handler); 200 when your handler returns <see langword="true"/> or the delivery holds no notice;
 /// 503 with <c>Retry-After</c> when it returns <see langword="false"/>, so Event Grid delivers again later; 405 for other methods.
+/// An exception from your handler is not caught (ASP.NET Core answers 500, which Event Grid retries too).
 /// Of <see cref="SecretRotationEventsOptions"/>, the webhook uses the key settings, <see cref="SecretRotationEventsOptions.AllowAnonymous"/>
 /// and <see cref="SecretRotationEventsOptions.MaxBodySize"/>; the refresh settings are <c>MapSecretRotationEvents</c>'s.
 /// </remarks>
@@ -39,9 +40,9 @@ namespace SecretRotation;
 /// </example>
 public sealed class EventGridWebhook
 {
-    private readonly SharedKeyValidator keys;
-    private readonly long maxBodySize;
-    private readonly ILogger logger;
+    private readonly SharedKeyValidator _keys;
+    private readonly long _maxBodySize;
+    private readonly ILogger _logger;
 
     /// <summary>Creates a webhook with the given keys and body limit.</summary>
     /// <param name="options">The accepted keys and the body limit.</param>
@@ -55,9 +56,9 @@ public sealed class EventGridWebhook
 
     internal EventGridWebhook(SharedKeyValidator keys, long maxBodySize, ILogger logger)
     {
-        this.keys = keys;
-        this.maxBodySize = maxBodySize;
-        this.logger = logger;
+        _keys = keys;
+        _maxBodySize = maxBodySize;
+        _logger = logger;
     }
 
     /// <summary>
@@ -125,7 +126,7 @@ public sealed class EventGridWebhook
     internal Task HandleOptionsAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (!keys.IsAuthorized(context.Request))
+        if (!_keys.IsAuthorized(context.Request))
         {
             return RefuseAsync(context, StatusCodes.Status401Unauthorized, "missing or wrong key");
         }
@@ -147,7 +148,7 @@ public sealed class EventGridWebhook
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.Headers["WebHook-Allowed-Origin"] = origin;
         context.Response.Headers["WebHook-Allowed-Rate"] = "*";
-        EventsLog.Validated(logger);
+        EventsLog.Validated(_logger);
         return Task.CompletedTask;
     }
 
@@ -159,13 +160,13 @@ public sealed class EventGridWebhook
     {
         ArgumentNullException.ThrowIfNull(context);
         var request = context.Request;
-        if (!keys.IsAuthorized(request))
+        if (!_keys.IsAuthorized(request))
         {
             await RefuseAsync(context, StatusCodes.Status401Unauthorized, "missing or wrong key");
             return null;
         }
 
-        var body = request.ContentLength > maxBodySize ? null : await ReadBodyAsync(context);
+        var body = request.ContentLength > _maxBodySize ? null : await ReadBodyAsync(context);
         if (body is null)
         {
             await RefuseAsync(context, StatusCodes.Status413PayloadTooLarge, "body too large");
@@ -190,7 +191,7 @@ public sealed class EventGridWebhook
     internal Task RefuseAsync(HttpContext context, int status, string reason)
     {
         ArgumentNullException.ThrowIfNull(context);
-        EventsLog.Refused(logger, reason);
+        EventsLog.Refused(_logger, reason);
         context.Response.StatusCode = status;
         context.Response.ContentType = "text/plain; charset=utf-8";
         return context.Response.WriteAsync(reason, context.RequestAborted);
@@ -228,7 +229,7 @@ public sealed class EventGridWebhook
             return;
         }
 
-        EventsLog.Validated(logger);
+        EventsLog.Validated(_logger);
         context.Response.StatusCode = StatusCodes.Status200OK;
         await context.Response.WriteAsJsonAsync(new Dictionary<string, string> { ["validationResponse"] = code }, context.RequestAborted);
     }
@@ -238,7 +239,7 @@ public sealed class EventGridWebhook
     {
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
-            limit.MaxRequestBodySize = maxBodySize + 1;
+            limit.MaxRequestBodySize = _maxBodySize + 1;
         }
 
         using var buffer = new MemoryStream();
@@ -248,7 +249,7 @@ public sealed class EventGridWebhook
         {
             while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
             {
-                if (buffer.Length + read > maxBodySize)
+                if (buffer.Length + read > _maxBodySize)
                 {
                     return null;
                 }
