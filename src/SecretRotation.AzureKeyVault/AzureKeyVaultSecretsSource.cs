@@ -6,13 +6,11 @@ namespace SecretRotation;
 /// <summary>
 /// Secrets from one Azure Key Vault, read with the Azure SDK's <see cref="SecretClient"/>. Either the whole vault (lists
 /// secret properties, then fetches only new or changed secrets: needs the List and Get permissions) or a fixed list of
-/// named secrets (needs only Get; no List call is ever made).
+/// named secrets (needs only Get; no List call is ever made). Change notices of kind <see cref="SecretStoreKinds.AzureKeyVault"/>
+/// that name this vault's host (or its name) are its own.
 /// </summary>
 public sealed class AzureKeyVaultSecretsSource : SecretConfigurationSource
 {
-    /// <summary>The <see cref="SecretChangeNotice.StoreKind"/> this source answers to: <c>AzureKeyVault</c>.</summary>
-    public const string StoreKind = "AzureKeyVault";
-
     /// <summary>Creates a source that polls every 5 minutes (±10 %).</summary>
     public AzureKeyVaultSecretsSource()
     {

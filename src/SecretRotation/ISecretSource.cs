@@ -22,7 +22,10 @@ public interface ISecretSource : IDisposable
     /// </summary>
     IDisposable? Watch(Action changed) => null;
 
-    /// <summary>Whether a change notice concerns this source.</summary>
+    /// <summary>
+    /// Whether a change notice concerns this source. The engine asks once per notice, before it queues the notice, and hands
+    /// <see cref="ReadAsync"/> only notices this accepted (<see cref="SecretReadRequest.Notices"/>): do not check them again there.
+    /// </summary>
     bool IsOwnNotice(SecretChangeNotice notice) => false;
 
     /// <summary>

@@ -25,7 +25,8 @@ public sealed class SecretReadRequest
 
     /// <summary>
     /// The change notices to act on when this is a targeted refresh (<see cref="IsTargeted"/>); empty for a full refresh,
-    /// which absorbs any notices that arrived meanwhile.
+    /// which absorbs any notices that arrived meanwhile. The engine passes only notices the source's
+    /// <see cref="ISecretSource.IsOwnNotice"/> accepted.
     /// </summary>
     public IReadOnlyList<SecretChangeNotice> Notices { get; }
 

@@ -65,7 +65,7 @@ public sealed class KeyVaultSourceTests
         await harness.PollAsync();
 
         harness.Emulator.SetSecret("db-password", "v2");
-        await harness.Refresher.RefreshAsync(new SecretChangeNotice("AzureKeyVault", harness.Emulator.VaultUri.Authority, "db-password"));
+        await harness.Refresher.RefreshAsync(new SecretChangeNotice(SecretStoreKinds.AzureKeyVault, harness.Emulator.VaultUri.Authority, "db-password"));
         harness.Emulator.SetSecret("db-password", "v3"); // same second: the list shows the same 'updated' as v2
         await harness.PollAsync();
 
@@ -339,14 +339,14 @@ public sealed class KeyVaultSourceTests
         var vault = harness.Emulator.VaultUri.Authority;
 
         var v2 = harness.Emulator.SetSecret("db-password", "p2");
-        Assert.True(await harness.Refresher.RefreshAsync(new SecretChangeNotice("AzureKeyVault", vault, "db-password", v2)));
+        Assert.True(await harness.Refresher.RefreshAsync(new SecretChangeNotice(SecretStoreKinds.AzureKeyVault, vault, "db-password", v2)));
         Assert.Equal("p2", harness.Configuration["db-password"]);
         Assert.Equal(1, harness.Gets());
         Assert.Equal(0, harness.Lists());
 
-        Assert.True(await harness.Refresher.RefreshAsync(new SecretChangeNotice("AzureKeyVault", vault, "db-password", v2)));
-        Assert.True(await harness.Refresher.RefreshAsync(new SecretChangeNotice("AzureKeyVault", vault, "db-password", v1)));
-        Assert.False(await harness.Refresher.RefreshAsync(new SecretChangeNotice("AzureKeyVault", "othervault.vault.azure.net", "db-password", "abc")));
+        Assert.True(await harness.Refresher.RefreshAsync(new SecretChangeNotice(SecretStoreKinds.AzureKeyVault, vault, "db-password", v2)));
+        Assert.True(await harness.Refresher.RefreshAsync(new SecretChangeNotice(SecretStoreKinds.AzureKeyVault, vault, "db-password", v1)));
+        Assert.False(await harness.Refresher.RefreshAsync(new SecretChangeNotice(SecretStoreKinds.AzureKeyVault, "othervault.vault.azure.net", "db-password", "abc")));
         Assert.False(await harness.Refresher.RefreshAsync(new SecretChangeNotice("HashiCorpVault", vault, "db-password", "abc")));
 
         Assert.Equal(1, harness.Gets());
@@ -367,7 +367,7 @@ public sealed class KeyVaultSourceTests
         harness.Emulator.SetSecret("db-password", "p3");
         for (var i = 0; i < 5; i++)
         {
-            Assert.True(await harness.Refresher.RefreshAsync(new SecretChangeNotice("AzureKeyVault", vault, "db-password", intermediate)));
+            Assert.True(await harness.Refresher.RefreshAsync(new SecretChangeNotice(SecretStoreKinds.AzureKeyVault, vault, "db-password", intermediate)));
         }
 
         Assert.Equal("p3", harness.Configuration["db-password"]);
@@ -425,7 +425,7 @@ public sealed class KeyVaultSourceTests
         harness.Emulator.ClearFaults();
         harness.Emulator.DenyPermission(KeyVaultSecretAccess.Get);
         var denied = await Assert.ThrowsAsync<SecretSourceException>(() => harness.Refresher.RefreshAsync(
-            new SecretChangeNotice("AzureKeyVault", harness.Emulator.VaultUri.Authority, "db-password", "new")));
+            new SecretChangeNotice(SecretStoreKinds.AzureKeyVault, harness.Emulator.VaultUri.Authority, "db-password", "new")));
 
         var everything = string.Join('\n', harness.Logs.AllText(), failure.ToString(), denied.ToString(), harness.Refresher.Status.ToString());
         foreach (var secret in new[] { "kv-canary-1", "kv-canary-2", "kv-canary-json" })

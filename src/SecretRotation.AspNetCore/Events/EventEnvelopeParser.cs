@@ -12,6 +12,10 @@ namespace SecretRotation.AspNetCore.Events;
 /// </summary>
 internal static class EventEnvelopeParser
 {
+    private const string EventGridContentType = "application/json";
+    private const string CloudEventContentType = "application/cloudevents+json";
+    private const string CloudEventBatchContentType = "application/cloudevents-batch+json";
+
     private static readonly JsonDocumentOptions Options = new() { MaxDepth = 64 };
 
     /// <summary>Required by the Event Grid schema; the SDK's parser lets some of them be missing.</summary>
@@ -19,6 +23,22 @@ internal static class EventEnvelopeParser
 
     /// <summary>Required by CloudEvents 1.0.</summary>
     private static readonly string[] CloudEventsRequired = ["id", "source", "type", "specversion"];
+
+    /// <summary>
+    /// Like <see cref="TryParse"/> for bodies whose content type may be missing or generic (a Service Bus message, a body a user's
+    /// own consumer hands over): a declared CloudEvents type is kept, otherwise the body decides, and one Event Grid schema
+    /// object is accepted as well as an array.
+    /// </summary>
+    public static bool TryParseSniffed(string? declaredContentType, BinaryData body, out IReadOnlyList<IncomingEvent> events, out string? problem)
+    {
+        events = [];
+        if (!TryFrame(declaredContentType, body, out var contentType, out var framed, out problem))
+        {
+            return false;
+        }
+
+        return TryParse(contentType, framed, out events, out problem);
+    }
 
     public static bool TryParse(string? contentType, BinaryData body, out IReadOnlyList<IncomingEvent> events, out string? problem)
     {
@@ -94,6 +114,60 @@ internal static class EventEnvelopeParser
         {
             problem = "an event lacks its id or type";
             return false;
+        }
+
+        problem = null;
+        return true;
+    }
+
+    /// <summary>
+    /// Chooses the content type for <see cref="TryParse"/>: a declared CloudEvents type is kept; otherwise the
+    /// body decides (<c>specversion</c> marks a CloudEvent). One Event Grid schema object is wrapped into the array that the
+    /// Event Grid schema parser expects.
+    /// </summary>
+    private static bool TryFrame(string? messageContentType, BinaryData body, out string contentType, out BinaryData framed, out string? problem)
+    {
+        contentType = EventGridContentType;
+        framed = body;
+        JsonValueKind kind;
+        bool cloudEvents;
+        try
+        {
+            using var document = JsonDocument.Parse(body.ToMemory(), Options);
+            var root = document.RootElement;
+            kind = root.ValueKind;
+            var first = kind == JsonValueKind.Array && root.GetArrayLength() > 0 ? root[0] : root;
+            cloudEvents = first.ValueKind == JsonValueKind.Object && first.TryGetProperty("specversion", out _);
+        }
+        catch (JsonException)
+        {
+            problem = "malformed JSON";
+            return false;
+        }
+
+        if (kind is not (JsonValueKind.Object or JsonValueKind.Array))
+        {
+            problem = "expected a JSON object or array of events";
+            return false;
+        }
+
+        var declared = MediaTypeHeaderValue.TryParse(messageContentType, out var mediaType) ? mediaType.MediaType?.ToLowerInvariant() : null;
+        if (declared is CloudEventContentType or CloudEventBatchContentType)
+        {
+            contentType = declared;
+        }
+        else if (cloudEvents)
+        {
+            contentType = kind == JsonValueKind.Array ? CloudEventBatchContentType : CloudEventContentType;
+        }
+        else if (kind == JsonValueKind.Object)
+        {
+            var bytes = body.ToMemory().Span;
+            var wrapped = new byte[bytes.Length + 2];
+            wrapped[0] = (byte)'[';
+            bytes.CopyTo(wrapped.AsSpan(1));
+            wrapped[^1] = (byte)']';
+            framed = new BinaryData(wrapped);
         }
 
         problem = null;

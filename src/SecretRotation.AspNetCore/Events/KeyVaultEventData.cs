@@ -11,6 +11,16 @@ internal sealed record KeyVaultEventData(string VaultName, string ObjectName, st
     /// <summary>The vault as the Key Vault source knows it: the host (and port) of <see cref="Id"/>, else the vault name.</summary>
     public string Store => Id is { } id ? (id.IsDefaultPort ? id.Host : id.Authority) : VaultName;
 
+    /// <summary>The longest Key Vault secret name.</summary>
+    public const int MaxSecretNameLength = 127;
+
+    /// <summary>Key Vault's secret name rule, <c>^[0-9A-Za-z-]{1,127}$</c>.</summary>
+    public static bool IsSecretName(string name) =>
+        name.Length is > 0 and <= MaxSecretNameLength && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '-');
+
+    /// <summary>A notice for the secret this event is about, naming <paramref name="version"/>.</summary>
+    public SecretChangeNotice ToNotice(string? version) => new(SecretStoreKinds.AzureKeyVault, Store, ObjectName, version);
+
     public static bool TryParse(BinaryData? data, out KeyVaultEventData? parsed, out string? problem)
     {
         parsed = null;
@@ -35,6 +45,13 @@ internal sealed record KeyVaultEventData(string VaultName, string ObjectName, st
             if (string.IsNullOrWhiteSpace(vault) || string.IsNullOrWhiteSpace(name))
             {
                 problem = "event data lacks VaultName or ObjectName";
+                return false;
+            }
+
+            // Key Vault never sends such a name; a forged one (../team-b/db) must not reach a source or a Vault path. Not echoed.
+            if (!IsSecretName(name.Trim()))
+            {
+                problem = "ObjectName is not a Key Vault secret name";
                 return false;
             }
 

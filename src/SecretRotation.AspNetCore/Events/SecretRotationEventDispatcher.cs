@@ -58,14 +58,14 @@ internal sealed class SecretRotationEventDispatcher(IConfiguration configuration
             if (incoming.Type != KeyVaultEventTypes.SecretNewVersionCreated)
             {
                 // Only announcements about secrets this app holds count (before the refresh: an expired one drops out).
-                var secret = new SecretChangeNotice(AzureKeyVaultStoreKind, data.Store, data.ObjectName, data.Version);
+                var secret = data.ToNotice(data.Version);
                 announcements.Add((incoming, data, secret, Holds(refreshers, secret)));
 
                 // The loaded version is the one expiring: a notice naming it would be skipped as seen, so name none.
                 version = null;
             }
 
-            var notice = new SecretChangeNotice(AzureKeyVaultStoreKind, data.Store, data.ObjectName, version);
+            var notice = data.ToNotice(version);
             if (!notices.Contains(notice))
             {
                 notices.Add(notice);
@@ -95,9 +95,6 @@ internal sealed class SecretRotationEventDispatcher(IConfiguration configuration
 
         return result;
     }
-
-    /// <summary>The store kind the Key Vault source answers to (kept here so this package needs no Key Vault reference).</summary>
-    private const string AzureKeyVaultStoreKind = "AzureKeyVault";
 
     private static bool Holds(IReadOnlyList<ISecretRefresher> refreshers, SecretChangeNotice secret) =>
         refreshers.Any(refresher => refresher.HoldsSecret(secret));

@@ -2,21 +2,131 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using SecretRotation.AspNetCore.Events;
+using SecretRotation.AspNetCore.Http;
 
-namespace SecretRotation.AspNetCore.Http;
+namespace SecretRotation;
 
 /// <summary>
-/// The HTTP side every Event Grid endpoint shares (the push endpoint, the Vault Mirror): the shared-key check, the CloudEvents
-/// OPTIONS handshake, the bounded body, envelope parsing and the Event Grid validation handshake. What to do with the events
-/// is the caller's. Nothing from the request is echoed back but a validation code and a host-name origin.
+/// The HTTP side of an Event Grid webhook for Key Vault's secret events, with what to do about them left to you: the shared-key
+/// check (constant time, several keys for rotation), the CloudEvents OPTIONS handshake (only a host name is echoed as the allowed
+/// origin), the bounded body, envelope parsing (Event Grid schema or CloudEvents 1.0, as <see cref="KeyVaultSecretEvents"/>
+/// parses) and the Event Grid subscription validation handshake. Nothing from the request is echoed back but a validation code
+/// and a host-name origin. <c>MapSecretRotationEvents</c> and the Vault Mirror's <c>/events</c> are built on it.
 /// </summary>
-internal sealed class EventGridWebhook(SharedKeyValidator keys, long maxBodySize, ILogger logger)
+/// <remarks>
+/// Answers: 401 without a valid key; 413 over <see cref="SecretRotationEventsOptions.MaxBodySize"/>; 400 for a malformed delivery
+/// (nothing of it reaches your handler); 200 when your handler returns <see langword="true"/> or the delivery holds no notice;
+/// 503 with <c>Retry-After</c> when it returns <see langword="false"/>, so Event Grid delivers again later; 405 for other methods.
+/// An exception from your handler is not caught (ASP.NET Core answers 500, which Event Grid retries too).
+/// Of <see cref="SecretRotationEventsOptions"/>, the webhook uses the key settings, <see cref="SecretRotationEventsOptions.AllowAnonymous"/>
+/// and <see cref="SecretRotationEventsOptions.MaxBodySize"/>; the refresh settings are <c>MapSecretRotationEvents</c>'s.
+/// </remarks>
+/// <example>
+/// Forward Key Vault's events to a queue of your own instead of refreshing here:
+/// <code>
+/// var webhook = new EventGridWebhook(new SecretRotationEventsOptions { AccessKeys = { builder.Configuration["EventKey"]! } });
+/// app.MapMethods("/kv-events", ["POST", "OPTIONS"], (HttpContext context) => webhook.HandleAsync(context, async (notices, cancellationToken) =>
+/// {
+///     foreach (var notice in notices)
+///     {
+///         await queue.SendAsync(notice, cancellationToken);
+///     }
+///
+///     return true; // false answers 503: Event Grid retries
+/// }));
+/// </code>
+/// </example>
+public sealed class EventGridWebhook
 {
-    public Task HandleOptionsAsync(HttpContext context)
+    private readonly SharedKeyValidator _keys;
+    private readonly long _maxBodySize;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates a webhook with the given keys and body limit.</summary>
+    /// <param name="options">The accepted keys and the body limit.</param>
+    /// <param name="logger">For refusals and handshakes (names and reasons, never keys or bodies); none by default.</param>
+    /// <exception cref="ArgumentException">No access key is configured and anonymous callers are not allowed.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="SecretRotationEventsOptions.MaxBodySize"/> is not positive.</exception>
+    public EventGridWebhook(SecretRotationEventsOptions options, ILogger? logger = null)
+        : this(new SharedKeyValidator(Validate(options)), options.MaxBodySize, logger ?? NullLogger.Instance)
+    {
+    }
+
+    internal EventGridWebhook(SharedKeyValidator keys, long maxBodySize, ILogger logger)
+    {
+        _keys = keys;
+        _maxBodySize = maxBodySize;
+        _logger = logger;
+    }
+
+    /// <summary>
+    /// Answers one request: the OPTIONS handshake, or a POST whose Key Vault secret events become notices (as
+    /// <see cref="KeyVaultSecretEvents.TryParseSecretChangeNotices"/> makes them) for <paramref name="handler"/>.
+    /// </summary>
+    /// <param name="context">The request; map both POST and OPTIONS to this.</param>
+    /// <param name="handler">
+    /// Acts on the notices of a delivery (never empty; without duplicates) with the request's cancellation token: return
+    /// <see langword="true"/> when they are handled, <see langword="false"/> to have the sender deliver again later.
+    /// </param>
+    public async Task HandleAsync(HttpContext context, Func<IReadOnlyList<SecretChangeNotice>, CancellationToken, Task<bool>> handler)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (!keys.IsAuthorized(context.Request))
+        ArgumentNullException.ThrowIfNull(handler);
+        if (HttpMethods.IsOptions(context.Request.Method))
+        {
+            await HandleOptionsAsync(context);
+            return;
+        }
+
+        if (!HttpMethods.IsPost(context.Request.Method))
+        {
+            context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+            context.Response.Headers.Allow = "POST, OPTIONS";
+            return;
+        }
+
+        if (await ReadEventsAsync(context) is not { } events)
+        {
+            return;
+        }
+
+        if (!KeyVaultSecretEvents.TryCreateNotices(events, out var notices, out var problem))
+        {
+            await RefuseAsync(context, StatusCodes.Status400BadRequest, problem!);
+            return;
+        }
+
+        if (notices.Count > 0 && !await handler(notices, context.RequestAborted))
+        {
+            await RetryLaterAsync(context, "handling the events failed; retry later");
+            return;
+        }
+
+        context.Response.StatusCode = StatusCodes.Status200OK;
+    }
+
+    private static SecretRotationEventsOptions Validate(SecretRotationEventsOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.AccessKeys.All(string.IsNullOrEmpty) && !options.AllowAnonymous)
+        {
+            throw new ArgumentException("EventGridWebhook needs at least one access key (options.AccessKeys), or AllowAnonymous = true when the endpoint is protected otherwise.", nameof(options));
+        }
+
+        if (options.MaxBodySize <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxBodySize, "MaxBodySize must be positive.");
+        }
+
+        return options;
+    }
+
+    internal Task HandleOptionsAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (!_keys.IsAuthorized(context.Request))
         {
             return RefuseAsync(context, StatusCodes.Status401Unauthorized, "missing or wrong key");
         }
@@ -38,7 +148,7 @@ internal sealed class EventGridWebhook(SharedKeyValidator keys, long maxBodySize
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.Headers["WebHook-Allowed-Origin"] = origin;
         context.Response.Headers["WebHook-Allowed-Rate"] = "*";
-        EventsLog.Validated(logger);
+        EventsLog.Validated(_logger);
         return Task.CompletedTask;
     }
 
@@ -46,17 +156,17 @@ internal sealed class EventGridWebhook(SharedKeyValidator keys, long maxBodySize
     /// Authenticates and reads a POST. Returns the events to act on, or <see langword="null"/> when the response has been
     /// written already (refused, or the validation handshake answered).
     /// </summary>
-    public async Task<IReadOnlyList<IncomingEvent>?> ReadEventsAsync(HttpContext context)
+    internal async Task<IReadOnlyList<IncomingEvent>?> ReadEventsAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var request = context.Request;
-        if (!keys.IsAuthorized(request))
+        if (!_keys.IsAuthorized(request))
         {
             await RefuseAsync(context, StatusCodes.Status401Unauthorized, "missing or wrong key");
             return null;
         }
 
-        var body = request.ContentLength > maxBodySize ? null : await ReadBodyAsync(context);
+        var body = request.ContentLength > _maxBodySize ? null : await ReadBodyAsync(context);
         if (body is null)
         {
             await RefuseAsync(context, StatusCodes.Status413PayloadTooLarge, "body too large");
@@ -78,17 +188,17 @@ internal sealed class EventGridWebhook(SharedKeyValidator keys, long maxBodySize
         return events;
     }
 
-    public Task RefuseAsync(HttpContext context, int status, string reason)
+    internal Task RefuseAsync(HttpContext context, int status, string reason)
     {
         ArgumentNullException.ThrowIfNull(context);
-        EventsLog.Refused(logger, reason);
+        EventsLog.Refused(_logger, reason);
         context.Response.StatusCode = status;
         context.Response.ContentType = "text/plain; charset=utf-8";
         return context.Response.WriteAsync(reason, context.RequestAborted);
     }
 
     /// <summary>503 with a Retry-After, so Event Grid delivers again later.</summary>
-    public static Task RetryLaterAsync(HttpContext context, string reason)
+    internal static Task RetryLaterAsync(HttpContext context, string reason)
     {
         ArgumentNullException.ThrowIfNull(context);
         context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
@@ -119,7 +229,7 @@ internal sealed class EventGridWebhook(SharedKeyValidator keys, long maxBodySize
             return;
         }
 
-        EventsLog.Validated(logger);
+        EventsLog.Validated(_logger);
         context.Response.StatusCode = StatusCodes.Status200OK;
         await context.Response.WriteAsJsonAsync(new Dictionary<string, string> { ["validationResponse"] = code }, context.RequestAborted);
     }
@@ -129,7 +239,7 @@ internal sealed class EventGridWebhook(SharedKeyValidator keys, long maxBodySize
     {
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
-            limit.MaxRequestBodySize = maxBodySize + 1;
+            limit.MaxRequestBodySize = _maxBodySize + 1;
         }
 
         using var buffer = new MemoryStream();
@@ -139,7 +249,7 @@ internal sealed class EventGridWebhook(SharedKeyValidator keys, long maxBodySize
         {
             while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
             {
-                if (buffer.Length + read > maxBodySize)
+                if (buffer.Length + read > _maxBodySize)
                 {
                     return null;
                 }

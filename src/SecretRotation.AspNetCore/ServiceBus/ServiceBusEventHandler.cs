@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-using System.Text.Json;
 using Azure.Messaging.ServiceBus;
 using Microsoft.Extensions.Logging;
 using SecretRotation.AspNetCore.Events;
@@ -16,12 +14,6 @@ internal sealed class ServiceBusEventHandler(SecretRotationEventDispatcher dispa
     /// <summary>Larger bodies are poison: Key Vault's events are small, and Event Grid's are at most 1 MB.</summary>
     public const int MaxBodySize = 1024 * 1024;
 
-    private const string EventGridContentType = "application/json";
-    private const string CloudEventContentType = "application/cloudevents+json";
-    private const string CloudEventBatchContentType = "application/cloudevents-batch+json";
-
-    private static readonly JsonDocumentOptions SniffOptions = new() { MaxDepth = 64 };
-
     public async Task<MessageOutcome> HandleAsync(ServiceBusReceivedMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -36,8 +28,7 @@ internal sealed class ServiceBusEventHandler(SecretRotationEventDispatcher dispa
             return MessageOutcome.DeadLetter("body too large");
         }
 
-        if (!TryFrame(message.ContentType, body, out var contentType, out var framed, out var problem)
-            || !EventEnvelopeParser.TryParse(contentType, framed, out var events, out problem))
+        if (!EventEnvelopeParser.TryParseSniffed(message.ContentType, body, out var events, out var problem))
         {
             return MessageOutcome.DeadLetter(problem!);
         }
@@ -64,59 +55,5 @@ internal sealed class ServiceBusEventHandler(SecretRotationEventDispatcher dispa
             DispatchStatus.Invalid => MessageOutcome.DeadLetter(result.Reason ?? "invalid event"),
             _ => MessageOutcome.Abandon(result.Reason ?? "refresh failed"),
         };
-    }
-
-    /// <summary>
-    /// Chooses the content type for <see cref="EventEnvelopeParser"/>: a CloudEvents type on the message is kept; otherwise the
-    /// body decides (<c>specversion</c> marks a CloudEvent). One Event Grid schema object is wrapped into the array that the
-    /// Event Grid schema parser expects.
-    /// </summary>
-    internal static bool TryFrame(string? messageContentType, BinaryData body, out string contentType, out BinaryData framed, out string? problem)
-    {
-        contentType = EventGridContentType;
-        framed = body;
-        JsonValueKind kind;
-        bool cloudEvents;
-        try
-        {
-            using var document = JsonDocument.Parse(body.ToMemory(), SniffOptions);
-            var root = document.RootElement;
-            kind = root.ValueKind;
-            var first = kind == JsonValueKind.Array && root.GetArrayLength() > 0 ? root[0] : root;
-            cloudEvents = first.ValueKind == JsonValueKind.Object && first.TryGetProperty("specversion", out _);
-        }
-        catch (JsonException)
-        {
-            problem = "malformed JSON";
-            return false;
-        }
-
-        if (kind is not (JsonValueKind.Object or JsonValueKind.Array))
-        {
-            problem = "expected a JSON object or array of events";
-            return false;
-        }
-
-        var declared = MediaTypeHeaderValue.TryParse(messageContentType, out var mediaType) ? mediaType.MediaType?.ToLowerInvariant() : null;
-        if (declared is CloudEventContentType or CloudEventBatchContentType)
-        {
-            contentType = declared;
-        }
-        else if (cloudEvents)
-        {
-            contentType = kind == JsonValueKind.Array ? CloudEventBatchContentType : CloudEventContentType;
-        }
-        else if (kind == JsonValueKind.Object)
-        {
-            var bytes = body.ToMemory().Span;
-            var wrapped = new byte[bytes.Length + 2];
-            wrapped[0] = (byte)'[';
-            bytes.CopyTo(wrapped.AsSpan(1));
-            wrapped[^1] = (byte)']';
-            framed = new BinaryData(wrapped);
-        }
-
-        problem = null;
-        return true;
     }
 }

@@ -80,7 +80,7 @@ internal sealed class KeyVaultSecretReader : ISecretSource
     public bool IsOwnNotice(SecretChangeNotice notice)
     {
         ArgumentNullException.ThrowIfNull(notice);
-        if (!string.Equals(notice.StoreKind, AzureKeyVaultSecretsSource.StoreKind, StringComparison.OrdinalIgnoreCase) || !IsThisVault(notice.Store))
+        if (!string.Equals(notice.StoreKind, SecretStoreKinds.AzureKeyVault, StringComparison.OrdinalIgnoreCase) || !IsThisVault(notice.Store))
         {
             return false;
         }
@@ -135,7 +135,7 @@ internal sealed class KeyVaultSecretReader : ISecretSource
         // Only for secrets we hold: versions named for anything else would be remembered forever.
         if (request.IsTargeted)
         {
-            foreach (var notice in request.Notices.Where(n => n.Version is not null && loaded.ContainsKey(n.SecretName) && IsOwnNotice(n)))
+            foreach (var notice in request.Notices.Where(n => n.Version is not null && loaded.ContainsKey(n.SecretName)))
             {
                 Remember(notice.SecretName, notice.Version);
             }
@@ -247,7 +247,8 @@ internal sealed class KeyVaultSecretReader : ISecretSource
         var named = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var notice in request.Notices)
         {
-            if (named.Contains(notice.SecretName) || !IsOwnNotice(notice))
+            // The engine hands over only notices IsOwnNotice accepted: no second ownership check here.
+            if (named.Contains(notice.SecretName))
             {
                 continue;
             }

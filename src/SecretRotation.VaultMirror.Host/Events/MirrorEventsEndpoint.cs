@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using SecretRotation.AspNetCore.Events;
-using SecretRotation.AspNetCore.Http;
 using SecretRotation.VaultMirror.Configuration;
 using SecretRotation.VaultMirror.Hosting;
 using SecretRotation.VaultMirror.Mirroring;
@@ -15,86 +13,66 @@ namespace SecretRotation.VaultMirror.Events;
 /// nothing in the delivery is mirrored. Duplicate and stale events are no-ops (versions are compared in Vault's
 /// <c>custom_metadata</c> and with Key Vault's latest version).
 /// </summary>
-internal sealed class MirrorEventsEndpoint(MirrorOptions options, SharedKeyValidator keys, MirrorReconciler reconciler, ILogger<MirrorEventsEndpoint> logger)
+internal sealed class MirrorEventsEndpoint(MirrorOptions options, MirrorReconciler reconciler, ILogger<MirrorEventsEndpoint> logger)
 {
-    private const long MaxBodySize = 1024 * 1024;
-
-    private readonly EventGridWebhook _webhook = new(keys, MaxBodySize, logger);
+    private readonly EventGridWebhook? _webhook = options.EventKeys.Count == 0 ? null : CreateWebhook(options.EventKeys, logger);
     private readonly string _store = options.KeyVaultUri is { } uri ? (uri.IsDefaultPort ? uri.Host : uri.Authority) : string.Empty;
 
     public Task HandleOptionsAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (options.EventKeys.Count == 0)
+        if (_webhook is null)
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return Task.CompletedTask;
         }
 
-        return _webhook.HandleOptionsAsync(context);
+        return _webhook.HandleAsync(context, MirrorAsync);
     }
 
     public async Task HandlePostAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (options.EventKeys.Count == 0)
+        if (_webhook is null)
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return;
         }
 
-        if (await _webhook.ReadEventsAsync(context) is not { } events)
-        {
-            return;
-        }
+        await _webhook.HandleAsync(context, MirrorAsync);
+    }
 
-        var notices = new List<(IncomingEvent Event, KeyVaultEventData Data)>();
-        foreach (var incoming in events)
-        {
-            if (incoming.Type is not (KeyVaultEventTypes.SecretNewVersionCreated or KeyVaultEventTypes.SecretExpired))
-            {
-                MirrorHostLog.EventIgnored(logger, incoming.Id, incoming.Type, "not a new version or an expiry");
-                continue;
-            }
-
-            if (!KeyVaultEventData.TryParse(incoming.Data, out var data, out var dataProblem))
-            {
-                await _webhook.RefuseAsync(context, StatusCodes.Status400BadRequest, dataProblem!);
-                return;
-            }
-
-            if (!string.Equals(data!.Store, _store, StringComparison.OrdinalIgnoreCase)
-                && !string.Equals(data.VaultName, _store.Split('.')[0], StringComparison.OrdinalIgnoreCase))
-            {
-                MirrorHostLog.EventIgnored(logger, incoming.Id, incoming.Type, "another vault");
-                continue;
-            }
-
-            // Key Vault never sends such a name; a forged one (../team-b/db) must not become a Vault path. Nothing of it is echoed.
-            if (!KeyVaultSecretName.IsValid(data.ObjectName))
-            {
-                await _webhook.RefuseAsync(context, StatusCodes.Status400BadRequest, "ObjectName is not a Key Vault secret name");
-                return;
-            }
-
-            notices.Add((incoming, data));
-        }
-
+    private async Task<bool> MirrorAsync(IReadOnlyList<SecretChangeNotice> notices, CancellationToken cancellationToken)
+    {
         var failed = false;
-        foreach (var (incoming, data) in notices)
+        foreach (var notice in notices)
         {
-            var version = incoming.Type == KeyVaultEventTypes.SecretNewVersionCreated ? data.Version : null;
-            var outcome = await reconciler.ReconcileSecretAsync(data.ObjectName, version, context.RequestAborted);
-            MirrorHostLog.EventHandled(logger, incoming.Type, data.ObjectName, data.Version, outcome);
+            // The vault's host, or its name (the first label: Event Grid's VaultName), as before.
+            if (!string.Equals(notice.Store, _store, StringComparison.OrdinalIgnoreCase)
+                && !string.Equals(VaultName(notice.Store), _store.Split('.')[0], StringComparison.OrdinalIgnoreCase))
+            {
+                MirrorHostLog.EventIgnored(logger, notice.SecretName, notice.Store, "another vault");
+                continue;
+            }
+
+            var outcome = await reconciler.ReconcileSecretAsync(notice.SecretName, notice.Version, cancellationToken);
+            MirrorHostLog.EventHandled(logger, notice.SecretName, notice.Version, outcome);
             failed |= outcome is MirrorOutcome.Failed or MirrorOutcome.Conflict;
         }
 
-        if (failed)
+        return !failed;
+    }
+
+    private static string VaultName(string store) => Uri.CheckHostName(store) == UriHostNameType.Dns ? store.Split('.')[0] : store;
+
+    private static EventGridWebhook CreateWebhook(IEnumerable<string> keys, ILogger logger)
+    {
+        var events = new SecretRotationEventsOptions();
+        foreach (var key in keys)
         {
-            await EventGridWebhook.RetryLaterAsync(context, "mirroring failed; retry later");
-            return;
+            events.AccessKeys.Add(key);
         }
 
-        context.Response.StatusCode = StatusCodes.Status200OK;
+        return new EventGridWebhook(events, logger);
     }
 }

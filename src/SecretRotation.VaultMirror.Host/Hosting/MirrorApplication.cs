@@ -8,7 +8,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SecretRotation.AspNetCore;
-using SecretRotation.AspNetCore.Http;
 using SecretRotation.HashiCorpVault;
 using SecretRotation.VaultMirror.Configuration;
 using SecretRotation.VaultMirror.Events;
@@ -112,16 +111,6 @@ internal static class MirrorApplication
         services.AddSingleton<MirrorStatus>();
         services.AddSingleton<MirrorReconciler>();
 
-        services.AddSingleton(sp =>
-        {
-            var events = new SecretRotationEventsOptions();
-            foreach (var key in sp.GetRequiredService<MirrorOptions>().EventKeys)
-            {
-                events.AccessKeys.Add(key);
-            }
-
-            return new SharedKeyValidator(events);
-        });
         services.AddSingleton<MirrorEventsEndpoint>();
         services.AddHealthChecks().AddCheck<MirrorHealthCheck>("mirror");
         if (!once)

@@ -191,6 +191,7 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
     public async Task<bool> RefreshAsync(SecretChangeNotice notice, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(notice);
+        // The one ownership check: only notices the source owns are queued, so its reads see no other.
         if (!_source.IsOwnNotice(notice))
         {
             return false;

@@ -106,7 +106,7 @@ public sealed class ExpiryAnnouncementsOnlyForHeldSecretsTests
 
         for (var i = 0; i < ExpiryAlerts.Capacity + 500; i++)
         {
-            var secret = new SecretChangeNotice("AzureKeyVault", "vault", $"secret-{i}", $"{i:x32}");
+            var secret = new SecretChangeNotice(SecretStoreKinds.AzureKeyVault, "vault", $"secret-{i}", $"{i:x32}");
             alerts.Record(new ExpiryAlert("vault", secret, NearExpiry, start.AddSeconds(i), Expires: null));
         }
 

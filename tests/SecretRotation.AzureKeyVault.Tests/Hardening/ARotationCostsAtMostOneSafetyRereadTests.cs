@@ -28,7 +28,7 @@ public sealed class ARotationCostsAtMostOneSafetyRereadTests
         var version = harness.Emulator.SetSecret("db-password", "v2");
         if (pushed)
         {
-            await harness.Refresher.RefreshAsync(new SecretChangeNotice("AzureKeyVault", harness.Emulator.VaultUri.Authority, "db-password", version));
+            await harness.Refresher.RefreshAsync(new SecretChangeNotice(SecretStoreKinds.AzureKeyVault, harness.Emulator.VaultUri.Authority, "db-password", version));
         }
 
         await harness.AdvanceAsync(TimeSpan.FromMilliseconds(300));

@@ -14,7 +14,7 @@ public sealed class NoticesForNamesTheSourceWouldNotIncludeCostNothingTests
         harness.Build(s => s.Prefix = "app--");
         harness.Emulator.ClearRequests();
 
-        var owned = await harness.Refresher.RefreshAsync(new SecretChangeNotice("AzureKeyVault", harness.Emulator.VaultUri.Authority, name, "0123456789abcdef0123456789abcdef"));
+        var owned = await harness.Refresher.RefreshAsync(new SecretChangeNotice(SecretStoreKinds.AzureKeyVault, harness.Emulator.VaultUri.Authority, name, "0123456789abcdef0123456789abcdef"));
 
         Assert.False(owned);
         Assert.Empty(harness.Emulator.Requests);
@@ -29,7 +29,7 @@ public sealed class NoticesForNamesTheSourceWouldNotIncludeCostNothingTests
         harness.Build(s => s.SecretNames = ["db-password"]);
         harness.Emulator.ClearRequests();
 
-        var owned = await harness.Refresher.RefreshAsync(new SecretChangeNotice("AzureKeyVault", harness.Emulator.VaultUri.Authority, "unrelated"));
+        var owned = await harness.Refresher.RefreshAsync(new SecretChangeNotice(SecretStoreKinds.AzureKeyVault, harness.Emulator.VaultUri.Authority, "unrelated"));
 
         Assert.False(owned);
         Assert.Empty(harness.Emulator.Requests);
@@ -44,7 +44,7 @@ public sealed class NoticesForNamesTheSourceWouldNotIncludeCostNothingTests
         harness.Build(s => s.Mapper = new SkipInternalMapper());
         harness.Emulator.ClearRequests();
 
-        var owned = await harness.Refresher.RefreshAsync(new SecretChangeNotice("AzureKeyVault", harness.Emulator.VaultUri.Authority, "internal-Db--Password"));
+        var owned = await harness.Refresher.RefreshAsync(new SecretChangeNotice(SecretStoreKinds.AzureKeyVault, harness.Emulator.VaultUri.Authority, "internal-Db--Password"));
 
         Assert.False(owned);
         Assert.Empty(harness.Emulator.Requests);

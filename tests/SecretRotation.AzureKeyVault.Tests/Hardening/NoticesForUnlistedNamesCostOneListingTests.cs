@@ -19,7 +19,7 @@ public sealed class NoticesForUnlistedNamesCostOneListingTests
         for (var delivery = 0; delivery < 10; delivery++)
         {
             var notices = Enumerable.Range(0, 1_500)
-                .Select(i => new SecretChangeNotice("AzureKeyVault", harness.Emulator.VaultUri.Authority, $"ghost-{delivery}-{i}", $"{delivery:x16}{i:x16}"));
+                .Select(i => new SecretChangeNotice(SecretStoreKinds.AzureKeyVault, harness.Emulator.VaultUri.Authority, $"ghost-{delivery}-{i}", $"{delivery:x16}{i:x16}"));
             var owned = await Task.WhenAll(notices.Select(notice => harness.Refresher.RefreshAsync(notice))).WithTimeout("the notices");
             Assert.All(owned, Assert.True);
         }
@@ -40,7 +40,7 @@ public sealed class NoticesForUnlistedNamesCostOneListingTests
         var version = harness.Emulator.SetSecret("brand-new", "fresh");
         harness.Emulator.ClearRequests();
 
-        await harness.Refresher.RefreshAsync(new SecretChangeNotice("AzureKeyVault", harness.Emulator.VaultUri.Authority, "brand-new", version));
+        await harness.Refresher.RefreshAsync(new SecretChangeNotice(SecretStoreKinds.AzureKeyVault, harness.Emulator.VaultUri.Authority, "brand-new", version));
 
         Assert.Equal("fresh", harness.Configuration["brand-new"]);
         Assert.Equal(1, harness.Lists());
@@ -54,7 +54,7 @@ public sealed class NoticesForUnlistedNamesCostOneListingTests
         await using var harness = await SettledAsync(secrets: 3);
         var version = harness.Emulator.SetSecret("brand-new", "fresh");
 
-        await harness.Refresher.RefreshAsync(new SecretChangeNotice("AzureKeyVault", harness.Emulator.VaultUri.Authority, "brand-new", version));
+        await harness.Refresher.RefreshAsync(new SecretChangeNotice(SecretStoreKinds.AzureKeyVault, harness.Emulator.VaultUri.Authority, "brand-new", version));
         Assert.Empty(harness.Emulator.Requests);
         Assert.Null(harness.Configuration["brand-new"]);
 
@@ -78,7 +78,7 @@ public sealed class NoticesForUnlistedNamesCostOneListingTests
         // One read handed all 40 notices, as the engine does when they arrive together (handing them through the engine would
         // let the loop start a read with the first few, which is a different case).
         var notices = Enumerable.Range(0, 40)
-            .Select(i => new SecretChangeNotice("AzureKeyVault", harness.Emulator.VaultUri.Authority, $"secret-{i:D2}", i == 7 ? rotated : $"{i:x32}"))
+            .Select(i => new SecretChangeNotice(SecretStoreKinds.AzureKeyVault, harness.Emulator.VaultUri.Authority, $"secret-{i:D2}", i == 7 ? rotated : $"{i:x32}"))
             .ToList();
         var read = await reader.ReadAsync(new SecretReadRequest(SecretSet.Empty, RefreshTriggers.ChangeNotice, notices, NullLogger.Instance), CancellationToken.None)
             .WithTimeout("the read");
@@ -99,7 +99,7 @@ public sealed class NoticesForUnlistedNamesCostOneListingTests
 
         for (var i = 0; i < 200; i++)
         {
-            await harness.Refresher.RefreshAsync(new SecretChangeNotice("AzureKeyVault", harness.Emulator.VaultUri.Authority, $"ghost-{i}", $"{i:x32}"));
+            await harness.Refresher.RefreshAsync(new SecretChangeNotice(SecretStoreKinds.AzureKeyVault, harness.Emulator.VaultUri.Authority, $"ghost-{i}", $"{i:x32}"));
         }
 
         Assert.Equal(2, reader.RememberedVersionCount);
