@@ -252,7 +252,7 @@ internal sealed class VaultRequestHandler(
         var remaining = delay;
         while (remaining > TimeSpan.Zero)
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(remaining.TotalMilliseconds)), cancellationToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(remaining.TotalMilliseconds)), TimeProvider.System, cancellationToken);
             remaining = delay - Stopwatch.GetElapsedTime(start);
         }
     }
