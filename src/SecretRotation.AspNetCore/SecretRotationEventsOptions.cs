@@ -45,4 +45,9 @@ public sealed class SecretRotationEventsOptions
     /// <summary>The clock for the random delay.</summary>
     /// <value>Default <see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Draws the random delay's fraction of <see cref="MaxRandomDelay"/>, a number in [0, 1). Tests replace it to know exact times.</summary>
+#pragma warning disable RS0030 // Random.Shared only as the default; tests inject their own randomizer.
+    internal Func<double> Randomizer { get; set; } = Random.Shared.NextDouble;
+#pragma warning restore RS0030
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 
 namespace SecretRotation.Testing;
@@ -156,7 +157,7 @@ public sealed class KubernetesVolumeWriter
         var stamp = _timeProvider.GetUtcNow().UtcDateTime.ToString("..yyyy_MM_dd_HH_mm_ss.", CultureInfo.InvariantCulture);
         for (var attempt = 0; attempt < 100; attempt++)
         {
-            var name = stamp + ((uint)Random.Shared.NextInt64(uint.MaxValue + 1L)).ToString(CultureInfo.InvariantCulture);
+            var name = stamp + BitConverter.ToUInt32(RandomNumberGenerator.GetBytes(sizeof(uint))).ToString(CultureInfo.InvariantCulture);
             var path = Path.Join(MountPath, name);
             if (Directory.Exists(path))
             {

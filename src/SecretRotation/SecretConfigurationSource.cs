@@ -79,7 +79,9 @@ public abstract class SecretConfigurationSource : IConfigurationSource
     public ILoggerFactory? LoggerFactory { get; set; }
 
     /// <summary>Draws the jitter of polls and retries, a number in [0, 1). Tests replace it to know exact times.</summary>
+#pragma warning disable RS0030 // Random.Shared only as the default; tests inject their own randomizer.
     internal Func<double> Randomizer { get; set; } = Random.Shared.NextDouble;
+#pragma warning restore RS0030
 
     /// <summary>Creates the reader for this store. Called once per <see cref="Build"/>.</summary>
     protected abstract ISecretSource CreateSecretSource();

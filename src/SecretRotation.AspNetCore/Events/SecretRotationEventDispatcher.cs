@@ -74,7 +74,7 @@ internal sealed class SecretRotationEventDispatcher(IConfiguration configuration
 
         if (options.MaxRandomDelay > TimeSpan.Zero)
         {
-            await Task.Delay(options.MaxRandomDelay * Random.Shared.NextDouble(), options.TimeProvider, cancellationToken);
+            await Task.Delay(options.MaxRandomDelay * options.Randomizer(), options.TimeProvider, cancellationToken);
         }
 
         var result = await RefreshAsync(refreshers, notices, cancellationToken);

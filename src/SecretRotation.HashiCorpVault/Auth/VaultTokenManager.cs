@@ -19,6 +19,11 @@ internal sealed class VaultTokenManager(VaultAuthMethod auth, VaultHttpClient cl
     /// <summary>The token's age at which it needs renewal or a new login; <see langword="null"/> when nothing is due.</summary>
     private TimeSpan? _actAt;
 
+    /// <summary>Draws where in 60–70 % of the TTL to renew, a number in [0, 1). Tests replace it to know exact times.</summary>
+#pragma warning disable RS0030 // Random.Shared only as the default; tests inject their own randomizer.
+    internal Func<double> Randomizer { get; set; } = Random.Shared.NextDouble;
+#pragma warning restore RS0030
+
     /// <summary>The token lookup-self vouched for since <see cref="BeginRead"/>: more 403s in the same read need no new lookup.</summary>
     private string? _confirmedAlive;
 
@@ -185,6 +190,6 @@ internal sealed class VaultTokenManager(VaultAuthMethod auth, VaultHttpClient cl
     {
         var token = _token!;
         var canAct = (token.Renewable && !_renewalExhausted) || auth.CanLogIn;
-        _actAt = token.Ttl is { } ttl && canAct ? ttl * (0.6 + (Random.Shared.NextDouble() * 0.1)) : null;
+        _actAt = token.Ttl is { } ttl && canAct ? ttl * (0.6 + (Randomizer() * 0.1)) : null;
     }
 }

@@ -29,6 +29,11 @@ internal sealed partial class VaultSecretReader : ISecretSource
     private readonly TimeProvider _time;
     private Dictionary<VaultSecretMapping, PathState> _states = [];
 
+    /// <summary>Draws where in its window a re-read or lease renewal falls, a number in [0, 1). Tests replace it to know exact times.</summary>
+#pragma warning disable RS0030 // Random.Shared only as the default; tests inject their own randomizer.
+    internal Func<double> Randomizer { get; set; } = Random.Shared.NextDouble;
+#pragma warning restore RS0030
+
     public VaultSecretReader(VaultHttpClient client, VaultTokenManager tokens, IReadOnlyList<VaultSecretMapping> mappings, TimeProvider time, Uri address)
     {
         _client = client;
@@ -481,5 +486,5 @@ internal sealed partial class VaultSecretReader : ISecretSource
     /// <summary>A monotonic due time as a wall-clock time, for the engine's refresh-by.</summary>
     private DateTimeOffset? WallClock(long? due) => due is { } at ? _time.GetUtcNow() - _time.GetElapsedTime(at) : null;
 
-    private static double Between(double low, double high) => low + (Random.Shared.NextDouble() * (high - low));
+    private double Between(double low, double high) => low + (Randomizer() * (high - low));
 }

@@ -8,11 +8,16 @@ namespace SecretRotation.VaultMirror.Hosting;
 /// <summary>Runs a pass at start, then one every <see cref="MirrorOptions.PollInterval"/> ± <see cref="MirrorOptions.PollJitter"/>.</summary>
 internal sealed class MirrorWorker(MirrorReconciler reconciler, MirrorOptions options, TimeProvider time, ILogger<MirrorWorker> logger) : BackgroundService
 {
+    /// <summary>Draws the poll jitter, a number in [0, 1). Tests replace it to know exact times.</summary>
+#pragma warning disable RS0030 // Random.Shared only as the default; tests inject their own randomizer.
+    internal Func<double> Randomizer { get; init; } = Random.Shared.NextDouble;
+#pragma warning restore RS0030
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            var delay = NextDelay(options.PollInterval, options.PollJitter, Random.Shared.NextDouble());
+            var delay = NextDelay(options.PollInterval, options.PollJitter, Randomizer());
             try
             {
                 var result = await reconciler.ReconcileAllAsync(stoppingToken);

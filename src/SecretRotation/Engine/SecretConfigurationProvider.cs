@@ -7,20 +7,15 @@ using SecretRotation.Diagnostics;
 namespace SecretRotation.Engine;
 
 /// <summary>
-/// The reload engine: owns one <see cref="ISecretSource"/>, its watcher, its clock and one refresh loop. Swaps
+/// The reload engine: owns one <see cref="ISecretSource"/>, its watch subscription and one refresh loop. Swaps
 /// <see cref="ConfigurationProvider.Data"/> and fires the reload token only when a value really changed; keeps the last
-/// good data when a read fails.
+/// good data when a read fails. When to read is <see cref="RefreshSchedule"/>'s call, what changed
+/// <see cref="SecretSetDiff"/>'s, and the source's health is kept in <see cref="SourceHealth"/>.
 /// </summary>
 internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecretRefresher, IDisposable
 {
-    /// <summary>A burst of watcher events is never held back longer than this, even if events keep coming.</summary>
-    private static readonly TimeSpan MinimumDebounceCap = TimeSpan.FromMilliseconds(200);
-
     /// <summary>Task.Delay cannot wait longer than about 49 days; the loop re-checks at least daily.</summary>
     private static readonly TimeSpan LongestWait = TimeSpan.FromDays(1);
-
-    /// <summary>Nothing is scheduled further ahead than this (a lease of a century is read again within a year), so timestamps cannot overflow.</summary>
-    private static readonly TimeSpan LongestSchedule = TimeSpan.FromDays(365);
 
     private readonly ISecretSource _source;
     private readonly RefreshSettings _settings;
@@ -28,10 +23,10 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
     private readonly bool _hasExplicitLoggerFactory;
     private readonly Lock _gate = new();
     private readonly PendingRefresh _pending = new();
+    private readonly RefreshSchedule _schedule;
+    private readonly SourceHealth _health;
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<TaskCompletionSource> _idleWaiters = [];
-    // Key -> the version warned about, only for loaded keys: bounded by the key count, however many versions come and go.
-    private readonly Dictionary<string, string?> _expiryWarned = new(StringComparer.OrdinalIgnoreCase);
 
     private volatile ILogger _logger;
     private SecretSet _current = SecretSet.Empty;
@@ -41,25 +36,10 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
     private Task? _currentTimer;
     // A read that timed out but has not finished (its source ignored the cancellation); no read starts until it ends.
     private volatile Task? _abandonedRead;
-    // Three clocks, as monotonic timestamps (TimeProvider.GetTimestamp), so a jump of the wall clock moves none of them.
-    // While a retry is pending it alone counts (backoff throttles); otherwise the earlier of the other two.
-    private long? _nextPoll;
-    private long? _nextRefreshBy;
-    private long? _nextRetry;
-    // The refresh-by wall time last turned into a timestamp, so a later read that returns the same time keeps the deadline
-    // even if the wall clock has jumped since.
-    private (DateTimeOffset WallTime, long Timestamp)? _refreshByConverted;
     private bool _loadStarted;
     private bool _loadInProgress;
     private bool _isWaiting;
     private bool _disposed;
-
-    private bool _hasLoaded;
-    private DateTimeOffset? _lastSuccess;
-    private long? _lastSuccessTimestamp;
-    private DateTimeOffset? _lastFailure;
-    private int _consecutiveFailures;
-    private string? _lastError;
 
     public SecretConfigurationProvider(ISecretSource source, RefreshSettings settings)
     {
@@ -68,6 +48,8 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
         _source = source;
         _settings = settings;
         _time = settings.TimeProvider;
+        _schedule = new RefreshSchedule(settings, _time.TimestampFrequency);
+        _health = new SourceHealth(source.Name, settings.Optional, settings.ExpiryWarningWindow);
         _hasExplicitLoggerFactory = settings.LoggerFactory is not null;
         _logger = settings.LoggerFactory?.CreateLogger(SecretRotationDiagnostics.MeterName) ?? NullLogger.Instance;
     }
@@ -85,9 +67,19 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
         {
             lock (_gate)
             {
-                return new SecretSourceStatus(
-                    _source.Name, _settings.Optional, _hasLoaded, _current.Count, _lastSuccess, _lastFailure, _consecutiveFailures, _lastError,
-                    KeysNearExpiryLocked(_time.GetUtcNow()));
+                return _health.Snapshot(_current, _time.GetUtcNow());
+            }
+        }
+    }
+
+    /// <summary>How many key versions the expiry warnings remember. For tests.</summary>
+    internal int ExpiryWarningsRemembered
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _health.ExpiryWarningsRemembered;
             }
         }
     }
@@ -121,7 +113,7 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
         catch (Exception exception) when (exception is not OperationCanceledException || !_stopping.IsCancellationRequested)
         {
             var wrapped = Wrap(exception);
-            var retryDelay = RecordFailure(wrapped);
+            var (_, retryDelay) = RecordFailure(wrapped);
             if (!_settings.Optional)
             {
                 _watch?.Dispose();
@@ -155,18 +147,8 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
         DisposeSourceWhenNoReadRuns();
     }
 
-    public async Task RefreshAsync(CancellationToken cancellationToken = default)
-    {
-        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_gate)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            _pending.Add(RefreshTriggers.Manual, waiter);
-            WakeLocked();
-        }
-
-        await waiter.Task.WaitAsync(cancellationToken);
-    }
+    public Task RefreshAsync(CancellationToken cancellationToken = default) =>
+        RequestAsync(waiter => _pending.Add(RefreshTriggers.Manual, waiter), cancellationToken);
 
     public async Task<bool> TryRefreshAsync(CancellationToken cancellationToken = default)
     {
@@ -197,79 +179,8 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
             return false;
         }
 
-        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_gate)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            _pending.AddNotice(notice, waiter);
-            WakeLocked();
-        }
-
-        await waiter.Task.WaitAsync(cancellationToken);
+        await RequestAsync(waiter => _pending.AddNotice(notice, waiter), cancellationToken);
         return true;
-    }
-
-    private List<string> KeysNearExpiryLocked(DateTimeOffset now)
-    {
-        var keys = new List<string>();
-        foreach (var (key, entry) in _current)
-        {
-            if (IsNearExpiry(entry, now))
-            {
-                keys.Add(key);
-            }
-        }
-
-        keys.Sort(StringComparer.OrdinalIgnoreCase);
-        return keys;
-    }
-
-    /// <summary>Logs once per key and version when a secret enters the expiry warning window.</summary>
-    private void WarnAboutExpiry(SecretSet set)
-    {
-        var now = _time.GetUtcNow();
-        List<(string Key, SecretEntry Entry)>? warnings = null;
-        lock (_gate)
-        {
-            // Forget what is no longer loaded as warned (key gone, new version, expiry moved out of the window), so the
-            // memory stays bounded by the loaded keys however many versions a store hands out.
-            foreach (var (key, warnedVersion) in _expiryWarned)
-            {
-                if (!set.TryGetValue(key, out var entry) || !IsNearExpiry(entry, now)
-                    || !string.Equals(entry.Version, warnedVersion, StringComparison.Ordinal))
-                {
-                    _expiryWarned.Remove(key);
-                }
-            }
-
-            foreach (var (key, entry) in set)
-            {
-                if (IsNearExpiry(entry, now) && _expiryWarned.TryAdd(key, entry.Version))
-                {
-                    (warnings ??= []).Add((key, entry));
-                }
-            }
-        }
-
-        foreach (var (key, entry) in warnings ?? [])
-        {
-            Log.SecretNearExpiry(_logger, key, _source.Name, entry.Version ?? "(none)", entry.ExpiresOn!.Value);
-        }
-    }
-
-    private bool IsNearExpiry(SecretEntry entry, DateTimeOffset now) =>
-        entry.ExpiresOn is { } expiresOn && expiresOn - now <= _settings.ExpiryWarningWindow;
-
-    /// <summary>How many key versions the expiry warnings remember. For tests.</summary>
-    internal int ExpiryWarningsRemembered
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _expiryWarned.Count;
-            }
-        }
     }
 
     /// <summary>Uses the host's logger factory from now on, unless the source was given one explicitly.</summary>
@@ -285,7 +196,7 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
     {
         lock (_gate)
         {
-            return _lastSuccessTimestamp is { } last ? _time.GetElapsedTime(last).TotalSeconds : null;
+            return _health.LastSuccessTimestamp is { } last ? _time.GetElapsedTime(last).TotalSeconds : null;
         }
     }
 
@@ -330,11 +241,7 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
             loop = _loop;
         }
 
-        foreach (var waiter in waiters)
-        {
-            waiter.TrySetException(new ObjectDisposedException(nameof(SecretConfigurationProvider)));
-        }
-
+        Complete(waiters, new ObjectDisposedException(nameof(SecretConfigurationProvider)));
         SecretRotationTelemetry.Untrack(this);
         if (loadInProgress)
         {
@@ -352,6 +259,27 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
     }
 
     public override string ToString() => $"{nameof(SecretConfigurationProvider)} for {_source.Name}";
+
+    private static void Complete(IReadOnlyList<TaskCompletionSource> waiters, Exception? exception = null)
+    {
+        foreach (var waiter in waiters)
+        {
+            _ = exception is null ? waiter.TrySetResult() : waiter.TrySetException(exception);
+        }
+    }
+
+    private async Task RequestAsync(Action<TaskCompletionSource> add, CancellationToken cancellationToken)
+    {
+        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            add(waiter);
+            WakeLocked();
+        }
+
+        await waiter.Task.WaitAsync(cancellationToken);
+    }
 
     private void StartWatching()
     {
@@ -399,20 +327,17 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
                     }
 
                     var now = _time.GetTimestamp();
-                    var due = NextDueLocked(now);
+                    var due = _schedule.NextDue(now, _pending.IsUrgent, _pending.FirstWatcherEvent, _pending.LastWatcherEvent);
                     if (due is { } dueTime && dueTime <= now)
                     {
-                        _pending.Add(TakeDueClocksLocked(now), waiter: null);
-
+                        _pending.Add(_schedule.TakeDue(now), waiter: null);
                         (triggers, notices, waiters) = _pending.Take();
                         wake = Task.CompletedTask;
                         delay = null;
                     }
                     else
                     {
-                        triggers = RefreshTriggers.None;
-                        notices = [];
-                        waiters = [];
+                        (triggers, notices, waiters) = (RefreshTriggers.None, [], []);
                         _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                         wake = _wake.Task;
                         delay = due is { } later ? _time.GetElapsedTime(now, later) : null;
@@ -428,10 +353,7 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
                     catch (Exception exception)
                     {
                         // Only a throwing logger or listener gets here; the loop must outlive it, and no caller may hang.
-                        foreach (var waiter in waiters)
-                        {
-                            waiter.TrySetException(exception);
-                        }
+                        Complete(waiters, exception);
                     }
                 }
                 else
@@ -451,7 +373,7 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
         using var cancelDelay = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
         var timer = delay is { } wait
             ? Task.Delay(wait < LongestWait ? wait : LongestWait, _time, cancelDelay.Token)
-            : Task.Delay(Timeout.Infinite, cancelDelay.Token);
+            : Task.Delay(Timeout.InfiniteTimeSpan, _time, cancelDelay.Token);
         lock (_gate)
         {
             // The timer exists now, so a test may move the fake clock.
@@ -465,32 +387,6 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
 
         await Task.WhenAny(wake, timer);
         await cancelDelay.CancelAsync();
-    }
-
-    /// <summary>The timestamp at which the loop has something to do, or <see langword="null"/> when nothing is scheduled.</summary>
-    private long? NextDueLocked(long now)
-    {
-        if (_pending.IsUrgent)
-        {
-            return now;
-        }
-
-        var due = NextScheduledLocked();
-        if (_pending.LastWatcherEvent is { } last && _pending.FirstWatcherEvent is { } first)
-        {
-            var cap = _settings.DebounceWindow * 10 > MinimumDebounceCap ? _settings.DebounceWindow * 10 : MinimumDebounceCap;
-            var watcherDue = Math.Min(TimestampAfter(last, _settings.DebounceWindow), TimestampAfter(first, cap));
-            due = due is { } scheduled && scheduled < watcherDue ? scheduled : watcherDue;
-        }
-
-        return due;
-    }
-
-    /// <summary>The timestamp <paramref name="delay"/> after <paramref name="timestamp"/> (a negative delay counts as none).</summary>
-    private long TimestampAfter(long timestamp, TimeSpan delay)
-    {
-        var ticks = Math.Clamp(delay.Ticks, 0, LongestSchedule.Ticks);
-        return timestamp + (long)((Int128)ticks * _time.TimestampFrequency / TimeSpan.TicksPerSecond);
     }
 
     private async Task RefreshOnceAsync(RefreshTriggers triggers, IReadOnlyList<SecretChangeNotice> notices, IReadOnlyList<TaskCompletionSource> waiters)
@@ -507,29 +403,20 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
             var changed = Apply(set, triggers, fireReload: true);
             activity?.SetTag("secretrotation.changed_keys", changed);
             RecordSuccess(triggers);
-            foreach (var waiter in waiters)
-            {
-                waiter.TrySetResult();
-            }
+            Complete(waiters);
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
-            foreach (var waiter in waiters)
-            {
-                waiter.TrySetException(new ObjectDisposedException(nameof(SecretConfigurationProvider)));
-            }
+            Complete(waiters, new ObjectDisposedException(nameof(SecretConfigurationProvider)));
         }
         catch (Exception exception)
         {
             var wrapped = Wrap(exception);
-            var retryDelay = RecordFailure(wrapped);
+            var (consecutiveFailures, retryDelay) = RecordFailure(wrapped);
             activity?.SetStatus(ActivityStatusCode.Error, wrapped.Message);
             SecretRotationTelemetry.RefreshFailures.Add(1, sourceTag);
-            Log.RefreshFailed(_logger, wrapped, _source.Name, _consecutiveFailures, retryDelay);
-            foreach (var waiter in waiters)
-            {
-                waiter.TrySetException(wrapped);
-            }
+            Log.RefreshFailed(_logger, wrapped, _source.Name, consecutiveFailures, retryDelay);
+            Complete(waiters, wrapped);
         }
         finally
         {
@@ -543,24 +430,22 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
     private int Apply(SecretSet set, RefreshTriggers triggers, bool fireReload)
     {
         var previous = _current;
-        if (ReferenceEquals(set, previous))
+        // The same set: the source found nothing new (a poll that only compared file stamps, a seen version).
+        var changedKeys = ReferenceEquals(set, previous) ? [] : SecretSetDiff.All(previous, set);
+        if (!ReferenceEquals(set, previous))
         {
-            // The source found nothing new (a poll that only compared file stamps, a seen version).
-            if (fireReload)
+            List<(string Key, SecretEntry Entry)> warnings;
+            lock (_gate)
             {
-                Log.NothingChanged(_logger, _source.Name, triggers);
+                _current = set;
+                warnings = _health.TakeNewExpiryWarnings(set, _time.GetUtcNow());
             }
 
-            return 0;
+            foreach (var (key, entry) in warnings)
+            {
+                Log.SecretNearExpiry(_logger, key, _source.Name, entry.Version ?? "(none)", entry.ExpiresOn!.Value);
+            }
         }
-
-        var changedKeys = ChangedKeys(previous, set);
-        lock (_gate)
-        {
-            _current = set;
-        }
-
-        WarnAboutExpiry(set);
 
         if (changedKeys.Count == 0)
         {
@@ -598,56 +483,14 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
         return changedKeys.Count;
     }
 
-    private static List<string> ChangedKeys(SecretSet previous, SecretSet next)
-    {
-        var changed = new List<string>();
-        foreach (var (key, entry) in next)
-        {
-            if (!previous.TryGetValue(key, out var old) || !string.Equals(old.Value, entry.Value, StringComparison.Ordinal))
-            {
-                changed.Add(key);
-            }
-        }
-
-        foreach (var key in previous.Keys)
-        {
-            if (!next.ContainsKey(key))
-            {
-                changed.Add(key);
-            }
-        }
-
-        changed.Sort(StringComparer.OrdinalIgnoreCase);
-        return changed;
-    }
-
     private void RecordSuccess(RefreshTriggers triggers)
     {
         int failedAttempts;
         lock (_gate)
         {
-            var now = _time.GetTimestamp();
-            _hasLoaded = true;
-            _lastSuccess = _time.GetUtcNow();
-            _lastSuccessTimestamp = now;
-            _nextRefreshBy = RefreshByLocked(now, _lastSuccess.Value);
-            if (triggers == RefreshTriggers.ChangeNotice)
-            {
-                // A targeted read saw only what the notices named: the poll, and a pending retry of a failed full read,
-                // stay as they were, or frequent pushes would postpone the safety-net poll forever.
-                return;
-            }
-
-            failedAttempts = _consecutiveFailures;
-            _consecutiveFailures = 0;
-            _lastError = null;
-            _nextRetry = null;
-
-            // A read the refresh-by clock alone asked for (a lease renewal, a TTL) does not count as a poll.
-            if (triggers != RefreshTriggers.RefreshBy || _nextPoll is null)
-            {
-                _nextPoll = _settings.NextPollDelay(_settings.Randomizer()) is { } pollDelay ? TimestampAfter(now, pollDelay) : null;
-            }
+            var (now, wallNow) = (_time.GetTimestamp(), _time.GetUtcNow());
+            failedAttempts = _health.OnSuccess(triggers, wallNow, now);
+            _schedule.OnSuccess(triggers, now, wallNow, _current.EarliestRefreshBy);
         }
 
         if (failedAttempts > 0 && triggers != RefreshTriggers.Initial)
@@ -656,79 +499,13 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
         }
     }
 
-    private TimeSpan RecordFailure(SecretSourceException exception)
+    private (int ConsecutiveFailures, TimeSpan RetryDelay) RecordFailure(SecretSourceException exception)
     {
         lock (_gate)
         {
-            _consecutiveFailures++;
-            _lastFailure = _time.GetUtcNow();
-            _lastError = exception.Message;
-            var retryDelay = _settings.RetryDelay(_consecutiveFailures, exception.RetryAfter, _settings.Randomizer());
-            _nextRetry = TimestampAfter(_time.GetTimestamp(), retryDelay);
-            return retryDelay;
+            var consecutiveFailures = _health.OnFailure(_time.GetUtcNow(), exception.Message);
+            return (consecutiveFailures, _schedule.OnFailure(consecutiveFailures, exception.RetryAfter, _time.GetTimestamp()));
         }
-    }
-
-    private long? NextScheduledLocked() =>
-        _nextRetry ?? (_nextPoll is { } poll && (_nextRefreshBy is null || poll <= _nextRefreshBy) ? poll : _nextRefreshBy);
-
-    /// <summary>The triggers of the clocks that are due, which are then consumed.</summary>
-    private RefreshTriggers TakeDueClocksLocked(long now)
-    {
-        if (_nextRetry is { } retry)
-        {
-            if (retry > now)
-            {
-                return RefreshTriggers.None;
-            }
-
-            _nextRetry = null;
-            return RefreshTriggers.Retry;
-        }
-
-        var triggers = RefreshTriggers.None;
-        if (_nextPoll is { } poll && poll <= now)
-        {
-            _nextPoll = null;
-            triggers |= RefreshTriggers.Poll;
-        }
-
-        if (_nextRefreshBy is { } refreshBy && refreshBy <= now)
-        {
-            _nextRefreshBy = null;
-            triggers |= RefreshTriggers.RefreshBy;
-        }
-
-        return triggers;
-    }
-
-    /// <summary>
-    /// The timestamp at which an entry must be read again, but never sooner than the minimum interval (no busy loop on a
-    /// past time). The entry's wall-clock refresh-by time becomes a delay now, when it has just been read, and the wait runs
-    /// on the monotonic clock: a later jump of the wall clock neither postpones a lease renewal nor brings it forward.
-    /// </summary>
-    private long? RefreshByLocked(long now, DateTimeOffset wallNow)
-    {
-        if (_current.EarliestRefreshBy is not { } refreshBy)
-        {
-            _refreshByConverted = null;
-            return null;
-        }
-
-        long at;
-        if (_refreshByConverted is { } converted && converted.WallTime == refreshBy)
-        {
-            // The same time as before (a read that changed nothing): keep its deadline, whatever the wall clock did since.
-            at = converted.Timestamp;
-        }
-        else
-        {
-            at = TimestampAfter(now, refreshBy - wallNow);
-            _refreshByConverted = (refreshBy, at);
-        }
-
-        var earliestAllowed = TimestampAfter(now, _settings.MinimumRefreshInterval);
-        return at > earliestAllowed ? at : earliestAllowed;
     }
 
     private void WakeLocked()
@@ -739,11 +516,7 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
 
     private void ReleaseIdleWaitersLocked()
     {
-        foreach (var waiter in _idleWaiters)
-        {
-            waiter.TrySetResult();
-        }
-
+        Complete(_idleWaiters);
         _idleWaiters.Clear();
     }
 

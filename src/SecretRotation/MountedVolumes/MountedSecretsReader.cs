@@ -52,9 +52,9 @@ internal sealed class MountedSecretsReader : ISecretSource
     public Task<SecretSet> ReadAsync(SecretReadRequest request, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        _watch?.OnRead(request.Logger);
         if (!Directory.Exists(_root))
         {
-            _watch?.Reset();
             if (File.Exists(_root))
             {
                 throw new IOException(MountedPathKind.FileGivenForDirectory(_root));
@@ -63,7 +63,6 @@ internal sealed class MountedSecretsReader : ISecretSource
             throw new DirectoryNotFoundException($"The secret directory '{_root}' does not exist (not mounted, or unmounted).");
         }
 
-        _watch?.EnsureStarted(request.Logger);
         var set = ReadConsistent(request);
         return Task.FromResult(set);
     }

@@ -36,15 +36,7 @@ internal sealed class RenderedSecretsFileReader : ISecretSource
     public Task<SecretSet> ReadAsync(SecretReadRequest request, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        if (!Directory.Exists(_directory))
-        {
-            _watch?.Reset();
-        }
-        else
-        {
-            _watch?.EnsureStarted(request.Logger);
-        }
-
+        _watch?.OnRead(request.Logger);
         if (!File.Exists(_path))
         {
             if (Directory.Exists(_path))

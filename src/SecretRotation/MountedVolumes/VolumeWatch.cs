@@ -6,7 +6,9 @@ namespace SecretRotation.MountedVolumes;
 
 /// <summary>
 /// Keeps a <see cref="DirectoryWatcher"/> alive across the directory's life: a directory that does not exist yet, or
-/// that was unmounted and mounted again, gets a new watcher on the next successful read.
+/// that was unmounted and mounted again, gets a new watcher on the next read. One owner: the reader that creates it
+/// disposes it; the engine only subscribes (<see cref="Start"/>), and the reader only reports each read
+/// (<see cref="OnRead"/>); whether a watcher runs is decided here alone.
 /// </summary>
 internal sealed class VolumeWatch : IDisposable
 {
@@ -15,9 +17,11 @@ internal sealed class VolumeWatch : IDisposable
     private readonly string _sourceName;
     private readonly Lock _gate = new();
     private Action? _changed;
+    private Subscription? _subscription;
     private DirectoryWatcher? _watcher;
     private ILogger _logger = NullLogger.Instance;
     private bool _watchFailureLogged;
+    private bool _disposed;
 
     public VolumeWatch(string directory, bool recursive, string sourceName)
     {
@@ -26,35 +30,38 @@ internal sealed class VolumeWatch : IDisposable
         _sourceName = sourceName;
     }
 
-    /// <summary>Starts reporting changes to <paramref name="changed"/>; disposing the result stops it.</summary>
+    /// <summary>
+    /// Starts reporting changes to <paramref name="changed"/>; disposing the result stops the reports and the watcher
+    /// (a later <see cref="Start"/> may subscribe again). The watch itself lives until <see cref="Dispose"/>.
+    /// </summary>
     public IDisposable Start(Action changed)
     {
         lock (_gate)
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             _changed = changed;
+            _subscription = new Subscription(this);
             StartLocked();
+            return _subscription;
         }
-
-        return this;
     }
 
-    /// <summary>Called after each read: (re)creates the watcher if the directory exists and none is running.</summary>
-    public void EnsureStarted(ILogger logger)
+    /// <summary>
+    /// Called as each read starts: drops the watcher if the directory is gone, (re)creates it if the directory exists and
+    /// none is running.
+    /// </summary>
+    public void OnRead(ILogger logger)
     {
         lock (_gate)
         {
             _logger = logger;
-            StartLocked();
-        }
-    }
+            if (!Directory.Exists(_directory))
+            {
+                StopWatcherLocked();
+                return;
+            }
 
-    /// <summary>Drops the watcher, e.g. when the directory vanished; the next <see cref="EnsureStarted"/> makes a new one.</summary>
-    public void Reset()
-    {
-        lock (_gate)
-        {
-            _watcher?.Dispose();
-            _watcher = null;
+            StartLocked();
         }
     }
 
@@ -62,10 +69,30 @@ internal sealed class VolumeWatch : IDisposable
     {
         lock (_gate)
         {
+            _disposed = true;
+            _subscription = null;
             _changed = null;
-            _watcher?.Dispose();
-            _watcher = null;
+            StopWatcherLocked();
         }
+    }
+
+    private void Unsubscribe(Subscription subscription)
+    {
+        lock (_gate)
+        {
+            if (ReferenceEquals(_subscription, subscription))
+            {
+                _subscription = null;
+                _changed = null;
+                StopWatcherLocked();
+            }
+        }
+    }
+
+    private void StopWatcherLocked()
+    {
+        _watcher?.Dispose();
+        _watcher = null;
     }
 
     private void StartLocked()
@@ -77,7 +104,7 @@ internal sealed class VolumeWatch : IDisposable
 
         try
         {
-            _watcher = new DirectoryWatcher(_directory, _recursive, _changed, OnWatcherFailed);
+            _watcher = new DirectoryWatcher(_directory, _recursive, OnChanged, OnWatcherFailed);
             _watchFailureLogged = false;
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
@@ -92,9 +119,20 @@ internal sealed class VolumeWatch : IDisposable
         }
     }
 
+    // Reports to the current subscriber, not the one the watcher was made for.
+    private void OnChanged() => Volatile.Read(ref _changed)?.Invoke();
+
     private void OnWatcherFailed(Exception exception)
     {
         Log.WatcherError(_logger, exception, _sourceName);
-        Reset();
+        lock (_gate)
+        {
+            StopWatcherLocked();
+        }
+    }
+
+    private sealed class Subscription(VolumeWatch watch) : IDisposable
+    {
+        public void Dispose() => watch.Unsubscribe(this);
     }
 }
