@@ -153,7 +153,7 @@ internal sealed class LoopbackHost : IAsyncDisposable
         var remaining = delay;
         while (remaining > TimeSpan.Zero)
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(remaining.TotalMilliseconds)), cancellationToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(remaining.TotalMilliseconds)), TimeProvider.System, cancellationToken);
             remaining = delay - Stopwatch.GetElapsedTime(start);
         }
     }
