@@ -35,7 +35,7 @@ public sealed class MountedSecretsFileSource : SecretConfigurationSource
     public long MaxFileSize
     {
         get;
-        set => field = MountedSecretsSource.ValidateMaxFileSize(value, nameof(MaxFileSize));
+        set => field = MountedPathKind.ValidateMaxFileSize(value, nameof(MaxFileSize));
     } = MountedSecretsSource.DefaultMaxFileSize;
 
     /// <inheritdoc />
@@ -43,17 +43,7 @@ public sealed class MountedSecretsFileSource : SecretConfigurationSource
     /// key-per-file directory); this is thrown even when the source is <see cref="SecretConfigurationSource.Optional"/>.</exception>
     protected override ISecretSource CreateSecretSource()
     {
-        if (string.IsNullOrWhiteSpace(Path))
-        {
-            throw new ArgumentException("MountedSecretsFileSource.Path must name the rendered secrets file.", nameof(Path));
-        }
-
-        // A path of the wrong kind is a mistake in the code, not a file that comes later: it fails even when Optional.
-        if (Directory.Exists(Path))
-        {
-            throw new ArgumentException(MountedPathKind.DirectoryGivenForFile(System.IO.Path.GetFullPath(Path)), nameof(Path));
-        }
-
+        MountedPathKind.ValidateSourcePath(Path, nameof(Path), wantDirectory: false, "MountedSecretsFileSource.Path must name the rendered secrets file.");
         if (!Enum.IsDefined(Format))
         {
             throw new ArgumentOutOfRangeException(nameof(Format), Format, "Unknown rendered secrets format.");

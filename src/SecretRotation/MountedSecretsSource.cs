@@ -41,7 +41,7 @@ public sealed class MountedSecretsSource : SecretConfigurationSource
     public long MaxFileSize
     {
         get;
-        set => field = ValidateMaxFileSize(value, nameof(MaxFileSize));
+        set => field = MountedPathKind.ValidateMaxFileSize(value, nameof(MaxFileSize));
     } = DefaultMaxFileSize;
 
     /// <summary>Whether to trim one trailing <c>\n</c> (or <c>\r\n</c>), as files written with <c>echo</c> carry one.</summary>
@@ -53,23 +53,7 @@ public sealed class MountedSecretsSource : SecretConfigurationSource
     /// file); this is thrown even when the source is <see cref="SecretConfigurationSource.Optional"/>.</exception>
     protected override ISecretSource CreateSecretSource()
     {
-        if (string.IsNullOrWhiteSpace(Path))
-        {
-            throw new ArgumentException("MountedSecretsSource.Path must name the secret directory.", nameof(Path));
-        }
-
-        // A path of the wrong kind is a mistake in the code, not a mount that comes later: it fails even when Optional.
-        if (File.Exists(Path))
-        {
-            throw new ArgumentException(MountedPathKind.FileGivenForDirectory(System.IO.Path.GetFullPath(Path)), nameof(Path));
-        }
-
+        MountedPathKind.ValidateSourcePath(Path, nameof(Path), wantDirectory: true, "MountedSecretsSource.Path must name the secret directory.");
         return new MountedSecretsReader(this);
     }
-
-    /// <summary>Checks a <c>MaxFileSize</c> (of this source or <see cref="MountedSecretsFileSource"/>) where it is set.</summary>
-    internal static long ValidateMaxFileSize(long value, string propertyName) =>
-        value is >= 1 and <= MaxFileSizeLimit
-            ? value
-            : throw new ArgumentOutOfRangeException(propertyName, value, $"MaxFileSize must be between 1 and {MaxFileSizeLimit} bytes (256 MiB).");
 }

@@ -8,7 +8,7 @@ namespace SecretRotation.MountedVolumes;
 /// Reads a key-per-file secret directory: the kubelet / CSI layout (a <c>..data</c> link to a timestamped directory,
 /// read entirely through one resolved target) or a plain directory (files written in place or renamed in).
 /// </summary>
-internal sealed class MountedSecretsReader : ISecretSource
+internal sealed class MountedSecretsReader : MountedVolumeReader
 {
     internal const string DataLinkName = "..data";
 
@@ -30,46 +30,26 @@ internal sealed class MountedSecretsReader : ISecretSource
     private readonly string? _keyPrefix;
     private readonly long _maxFileSize;
     private readonly bool _trimTrailingNewline;
-    private readonly VolumeWatch? _watch;
     private readonly HashSet<string> _warned = new(StringComparer.Ordinal);
 
     private FileStamp[]? _lastStamps;
 
     public MountedSecretsReader(MountedSecretsSource source)
+        : this(source, Path.GetFullPath(source.Path!))
     {
-        _root = Path.GetFullPath(source.Path!);
+    }
+
+    private MountedSecretsReader(MountedSecretsSource source, string root)
+        : base(root, readsDirectory: true, $"mounted:{root}", watchedDirectory: root, recursive: true, source.UseFileWatcher)
+    {
+        _root = root;
         _keyPrefix = source.KeyPrefix;
         _maxFileSize = source.MaxFileSize;
         _trimTrailingNewline = source.TrimTrailingNewline;
-        Name = $"mounted:{_root}";
-        _watch = source.UseFileWatcher ? new VolumeWatch(_root, recursive: true, Name) : null;
     }
 
-    public string Name { get; }
-
-    public IDisposable? Watch(Action changed) => _watch?.Start(changed);
-
-    public Task<SecretSet> ReadAsync(SecretReadRequest request, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        _watch?.OnRead(request.Logger);
-        if (!Directory.Exists(_root))
-        {
-            if (File.Exists(_root))
-            {
-                throw new IOException(MountedPathKind.FileGivenForDirectory(_root));
-            }
-
-            throw new DirectoryNotFoundException($"The secret directory '{_root}' does not exist (not mounted, or unmounted).");
-        }
-
-        var set = ReadConsistent(request);
-        return Task.FromResult(set);
-    }
-
-    public void Dispose() => _watch?.Dispose();
-
-    private SecretSet ReadConsistent(SecretReadRequest request)
+    /// <summary>Reads the directory through one resolved <c>..data</c> target, again if the kubelet swapped it meanwhile.</summary>
+    protected override SecretSet Read(SecretReadRequest request)
     {
         for (var attempt = 1; ; attempt++)
         {

@@ -3,50 +3,36 @@ using SecretRotation.Shared;
 namespace SecretRotation.MountedVolumes;
 
 /// <summary>Reads one rendered secrets file (JSON or KEY=VALUE) and maps its keys to configuration keys.</summary>
-internal sealed class RenderedSecretsFileReader : ISecretSource
+internal sealed class RenderedSecretsFileReader : MountedVolumeReader
 {
     private readonly string _path;
     private readonly string _directory;
     private readonly RenderedSecretsFormat _format;
     private readonly string? _keyPrefix;
     private readonly long _maxFileSize;
-    private readonly VolumeWatch? _watch;
 
     private FileStamp? _lastStamp;
 
     public RenderedSecretsFileReader(MountedSecretsFileSource source)
+        : this(source, Path.GetFullPath(source.Path!))
     {
-        _path = Path.GetFullPath(source.Path!);
+    }
+
+    // The directory, not the file, is watched: renames into it and the kubelet's ..data swap happen there.
+    private RenderedSecretsFileReader(MountedSecretsFileSource source, string path)
+        : base(path, readsDirectory: false, $"file:{path}", watchedDirectory: Path.GetDirectoryName(path) ?? "/", recursive: false, source.UseFileWatcher)
+    {
+        _path = path;
         _directory = Path.GetDirectoryName(_path) ?? "/";
         _format = source.Format != RenderedSecretsFormat.Auto
             ? source.Format
             : string.Equals(Path.GetExtension(_path), ".json", StringComparison.OrdinalIgnoreCase) ? RenderedSecretsFormat.Json : RenderedSecretsFormat.KeyValue;
         _keyPrefix = source.KeyPrefix;
         _maxFileSize = source.MaxFileSize;
-        Name = $"file:{_path}";
-
-        // The directory, not the file: renames into it and the kubelet's ..data swap happen there.
-        _watch = source.UseFileWatcher ? new VolumeWatch(_directory, recursive: false, Name) : null;
     }
 
-    public string Name { get; }
-
-    public IDisposable? Watch(Action changed) => _watch?.Start(changed);
-
-    public Task<SecretSet> ReadAsync(SecretReadRequest request, CancellationToken cancellationToken)
+    protected override SecretSet Read(SecretReadRequest request)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        _watch?.OnRead(request.Logger);
-        if (!File.Exists(_path))
-        {
-            if (Directory.Exists(_path))
-            {
-                throw new IOException(MountedPathKind.DirectoryGivenForFile(_path));
-            }
-
-            throw new FileNotFoundException($"The rendered secrets file '{_path}' does not exist.");
-        }
-
         var real = PathResolver.GetRealPath(_path);
         var directoryReal = PathResolver.GetRealPath(_directory);
         if (!PathResolver.IsWithin(real, directoryReal))
@@ -58,7 +44,7 @@ internal sealed class RenderedSecretsFileReader : ISecretSource
         var stamp = new FileStamp(real, info.Length, info.LastWriteTimeUtc.Ticks);
         if (request.IsPollOnly && _lastStamp == stamp)
         {
-            return Task.FromResult(request.Previous);
+            return request.Previous;
         }
 
         using var handle = RegularFile.OpenInside(real, directoryReal, out var kind)
@@ -76,8 +62,6 @@ internal sealed class RenderedSecretsFileReader : ISecretSource
         }
 
         _lastStamp = stamp;
-        return Task.FromResult(new SecretSet(entries));
+        return new SecretSet(entries);
     }
-
-    public void Dispose() => _watch?.Dispose();
 }
