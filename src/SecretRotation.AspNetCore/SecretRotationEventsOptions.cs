@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 namespace SecretRotation;
 
 /// <summary>Settings of the push endpoint that <c>MapSecretRotationEvents</c> maps.</summary>
@@ -47,7 +48,6 @@ public sealed class SecretRotationEventsOptions
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     /// <summary>Draws the random delay's fraction of <see cref="MaxRandomDelay"/>, a number in [0, 1). Tests replace it to know exact times.</summary>
-#pragma warning disable RS0030 // Random.Shared only as the default; tests inject their own randomizer.
-    internal Func<double> Randomizer { get; set; } = Random.Shared.NextDouble;
-#pragma warning restore RS0030
+    // Thread-safe and not the banned Random.Shared; tests inject their own.
+    internal Func<double> Randomizer { get; set; } = static () => RandomNumberGenerator.GetInt32(int.MaxValue) / (double)int.MaxValue;
 }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using SecretRotation.Engine;
@@ -79,9 +80,8 @@ public abstract class SecretConfigurationSource : IConfigurationSource
     public ILoggerFactory? LoggerFactory { get; set; }
 
     /// <summary>Draws the jitter of polls and retries, a number in [0, 1). Tests replace it to know exact times.</summary>
-#pragma warning disable RS0030 // Random.Shared only as the default; tests inject their own randomizer.
-    internal Func<double> Randomizer { get; set; } = Random.Shared.NextDouble;
-#pragma warning restore RS0030
+    // Thread-safe and not the banned Random.Shared; tests inject their own.
+    internal Func<double> Randomizer { get; set; } = static () => RandomNumberGenerator.GetInt32(int.MaxValue) / (double)int.MaxValue;
 
     /// <summary>Creates the reader for this store. Called once per <see cref="Build"/>.</summary>
     protected abstract ISecretSource CreateSecretSource();

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using SecretRotation.HashiCorpVault.Client;
 
@@ -20,9 +21,8 @@ internal sealed class VaultTokenManager(VaultAuthMethod auth, VaultHttpClient cl
     private TimeSpan? _actAt;
 
     /// <summary>Draws where in 60–70 % of the TTL to renew, a number in [0, 1). Tests replace it to know exact times.</summary>
-#pragma warning disable RS0030 // Random.Shared only as the default; tests inject their own randomizer.
-    internal Func<double> Randomizer { get; set; } = Random.Shared.NextDouble;
-#pragma warning restore RS0030
+    // Thread-safe and not the banned Random.Shared; tests inject their own.
+    internal Func<double> Randomizer { get; set; } = static () => RandomNumberGenerator.GetInt32(int.MaxValue) / (double)int.MaxValue;
 
     /// <summary>The token lookup-self vouched for since <see cref="BeginRead"/>: more 403s in the same read need no new lookup.</summary>
     private string? _confirmedAlive;

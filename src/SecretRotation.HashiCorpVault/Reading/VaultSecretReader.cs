@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Globalization;
 using System.Net;
 using System.Runtime.ExceptionServices;
@@ -30,9 +31,8 @@ internal sealed partial class VaultSecretReader : ISecretSource
     private Dictionary<VaultSecretMapping, PathState> _states = [];
 
     /// <summary>Draws where in its window a re-read or lease renewal falls, a number in [0, 1). Tests replace it to know exact times.</summary>
-#pragma warning disable RS0030 // Random.Shared only as the default; tests inject their own randomizer.
-    internal Func<double> Randomizer { get; set; } = Random.Shared.NextDouble;
-#pragma warning restore RS0030
+    // Thread-safe and not the banned Random.Shared; tests inject their own.
+    internal Func<double> Randomizer { get; set; } = static () => RandomNumberGenerator.GetInt32(int.MaxValue) / (double)int.MaxValue;
 
     public VaultSecretReader(VaultHttpClient client, VaultTokenManager tokens, IReadOnlyList<VaultSecretMapping> mappings, TimeProvider time, Uri address)
     {

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SecretRotation.VaultMirror.Configuration;
@@ -9,9 +10,8 @@ namespace SecretRotation.VaultMirror.Hosting;
 internal sealed class MirrorWorker(MirrorReconciler reconciler, MirrorOptions options, TimeProvider time, ILogger<MirrorWorker> logger) : BackgroundService
 {
     /// <summary>Draws the poll jitter, a number in [0, 1). Tests replace it to know exact times.</summary>
-#pragma warning disable RS0030 // Random.Shared only as the default; tests inject their own randomizer.
-    internal Func<double> Randomizer { get; init; } = Random.Shared.NextDouble;
-#pragma warning restore RS0030
+    // Thread-safe and not the banned Random.Shared; tests inject their own.
+    internal Func<double> Randomizer { get; init; } = static () => RandomNumberGenerator.GetInt32(int.MaxValue) / (double)int.MaxValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
