@@ -2,7 +2,7 @@ namespace SecretRotation.Engine;
 
 /// <summary>
 /// Refresh requests that arrived while the loop was busy or waiting, coalesced into one read.
-/// Not thread-safe: the provider guards it with its lock.
+/// Not thread-safe: <see cref="RefreshQueue"/> guards it with its lock.
 /// </summary>
 internal sealed class PendingRefresh
 {
