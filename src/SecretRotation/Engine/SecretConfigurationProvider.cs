@@ -198,8 +198,10 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
             }
 
             _disposed = true;
-            _stopping.Cancel();
+            // Close before cancelling: cancelling may run the loop's continuation inline, here, and the loop must then
+            // find the queue closed, or it would spin on its cancelled timer without ever returning to this method.
             waiters = _queue.Close();
+            _stopping.Cancel();
             loadInProgress = _loadInProgress;
             loop = _loop;
         }
@@ -230,7 +232,7 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
     {
         try
         {
-            while (_queue.Next(_schedule) is { } step)
+            while (!_stopping.IsCancellationRequested && _queue.Next(_schedule) is { } step)
             {
                 if (step.Triggers == RefreshTriggers.None)
                 {

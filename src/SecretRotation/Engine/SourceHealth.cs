@@ -3,7 +3,7 @@ namespace SecretRotation.Engine;
 /// <summary>
 /// One source's health: whether it has loaded, its last success and failure, the failures in a row and the last error
 /// (a message, never a value), and which keys are near expiry, with the warnings already given (bounded by the loaded
-/// keys). Takes the time as arguments; not thread-safe: the provider guards it with its lock.
+/// keys). Takes the time as arguments; not thread-safe: <see cref="SecretSwap"/> guards it with its lock.
 /// </summary>
 internal sealed class SourceHealth
 {

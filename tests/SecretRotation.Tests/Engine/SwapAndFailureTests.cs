@@ -180,6 +180,30 @@ public sealed class SwapAndFailureTests
     }
 
     [Fact]
+    public async Task DisposeReturnsWhileAReadThatIgnoresCancellationIsInFlight()
+    {
+        // Cancelling the engine's token resumes the loop inline, on the disposing thread: the loop must find itself
+        // stopped there, not spin on its cancelled timer (which hung Dispose at 100 % CPU in an earlier engine split).
+        var source = new ScriptedSecretSource();
+        var harness = new EngineHarness(source);
+        using var blocking = new ManualResetEventSlim();
+        source.BlockingGate = blocking;
+        var inFlight = harness.Refresher.RefreshAsync();
+        await source.NextReadAsync();
+
+        try
+        {
+            await Task.Run(harness.Dispose).WithTimeout("Dispose to return while a read ignores cancellation");
+            await Assert.ThrowsAsync<ObjectDisposedException>(() => inFlight.WithTimeout("the refresh in flight"));
+            await harness.Provider.Completion.WithTimeout("the loop to end");
+        }
+        finally
+        {
+            blocking.Set();
+        }
+    }
+
+    [Fact]
     public async Task RefreshersAreFoundInTheConfigurationIncludingChainedOnes()
     {
         var source = new ScriptedSecretSource();
