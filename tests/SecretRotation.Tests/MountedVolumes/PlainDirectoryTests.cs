@@ -147,8 +147,9 @@ public sealed class PlainDirectoryTests : IDisposable
         using var configuration = Build();
         var refresher = configuration.GetSecretRefreshers().Single();
 
-        File.Delete(Path.Combine(MountPath, "Password"));
-        File.CreateSymbolicLink(Path.Combine(MountPath, "Password"), Path.Combine(MountPath, "gone"));
+        // One rename swaps the file for a dangling link, so the watcher can never see the key merely missing.
+        File.CreateSymbolicLink(Path.Combine(MountPath, ".Password.tmp"), Path.Combine(MountPath, "gone"));
+        File.Move(Path.Combine(MountPath, ".Password.tmp"), Path.Combine(MountPath, "Password"), overwrite: true);
         var failure = await Assert.ThrowsAsync<SecretSourceException>(() => refresher.RefreshAsync());
 
         Assert.Contains("Password", failure.Message, StringComparison.Ordinal);
