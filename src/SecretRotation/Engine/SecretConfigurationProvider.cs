@@ -285,7 +285,10 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
     {
         try
         {
-            _watch = _source.Watch(OnWatcherEvent);
+            // A source that tells a complete change (the kubelet's ..data rename) is read at once on it; other events are debounced.
+            _watch = _source is IWatchesCompleteChanges completing
+                ? completing.Watch(() => OnWatcherEvent(complete: false), () => OnWatcherEvent(complete: true))
+                : _source.Watch(() => OnWatcherEvent(complete: false));
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException or PlatformNotSupportedException)
         {
@@ -293,7 +296,7 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
         }
     }
 
-    private void OnWatcherEvent()
+    private void OnWatcherEvent(bool complete)
     {
         lock (_gate)
         {
@@ -302,7 +305,7 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
                 return;
             }
 
-            _pending.AddWatcherEvent(_time.GetTimestamp());
+            _pending.AddWatcherEvent(_time.GetTimestamp(), complete);
             WakeLocked();
         }
     }
