@@ -28,9 +28,11 @@ public sealed class MountedSecretsSource : SecretConfigurationSource
     public string? KeyPrefix { get; set; }
 
     /// <summary>
-    /// Whether to watch the directory with inotify. The polling fallback (<see cref="SecretConfigurationSource.PollInterval"/>,
-    /// which compares the <c>..data</c> target and file sizes and times before reading contents) stays on either way, for NFS,
-    /// SMB and FUSE mounts where inotify never fires.
+    /// Whether to watch the directory with inotify (the kubelet's <c>..data</c> rename is read at once, other events after
+    /// <see cref="SecretConfigurationSource.DebounceWindow"/>). The polling fallback
+    /// (<see cref="SecretConfigurationSource.PollInterval"/>, which on a kubelet volume reads only the <c>..data</c> link and
+    /// elsewhere compares file sizes and times before reading contents) stays on either way, for NFS, SMB and FUSE mounts
+    /// where inotify never fires.
     /// </summary>
     /// <value>Default <see langword="true"/>.</value>
     public bool UseFileWatcher { get; set; } = true;

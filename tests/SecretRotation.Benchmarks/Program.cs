@@ -7,7 +7,7 @@ namespace SecretRotation.Benchmarks;
 
 /// <summary>
 /// <c>rotation-latency [--swaps N]</c>, <c>noop-triggers [--count N]</c>, <c>key-vault</c>, <c>vault</c>, <c>events</c>,
-/// <c>push-amplification</c>, <c>mirror</c>, <c>expiry-memory [--reloads N]</c>, <c>all</c> (the eight harnesses), or
+/// <c>push-amplification</c>, <c>mirror</c>, <c>expiry-memory [--reloads N]</c>, <c>idle-cost [--seconds N] [--files N]</c>, <c>all</c> (the eight harnesses), or
 /// <c>bench [BenchmarkDotNet arguments]</c>.
 /// </summary>
 public static class Program
@@ -34,6 +34,9 @@ public static class Program
                                          each time (target: flat within 1 MiB)
           all                            rotation-latency, noop-triggers, key-vault, vault, events, push-amplification, mirror and
                                          expiry-memory, with their defaults
+          idle-cost [--seconds N] [--files N]
+                                         file-system calls per minute of an idle watched volume (default 100 files, 60 s), counted
+                                         with strace for AddMountedSecrets, AddKeyPerFile and no source (target <= 35/min, issue 12)
           bench [BenchmarkDotNet args]   BenchmarkDotNet, e.g. bench --job short (all benchmarks unless --filter is given)
         """;
 
@@ -86,6 +89,17 @@ public static class Program
                     Console.Out.WriteLine();
                     var expiryMemory = await ExpiryMemoryHarness.RunAsync(ExpiryMemoryHarness.DefaultReloads, Console.Out);
                     return new[] { latency, noop, keyVault, vault, events, amplification, mirror, expiryMemory }.Max();
+                case "idle-cost":
+                    return await IdleCostHarness.RunAsync(
+                        HarnessArguments.PositiveInt(rest, "--seconds", IdleCostHarness.DefaultSeconds),
+                        HarnessArguments.PositiveInt(rest, "--files", IdleCostHarness.DefaultFiles),
+                        Console.Out);
+                case "idle-cost-child" when rest.Length > 0:
+                    return await IdleCostHarness.RunChildAsync(
+                        rest[0],
+                        HarnessArguments.PositiveInt(rest, "--seconds", IdleCostHarness.DefaultSeconds),
+                        HarnessArguments.PositiveInt(rest, "--files", IdleCostHarness.DefaultFiles),
+                        Console.Out);
                 case "bench":
                     BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(WithDefaultFilter(rest));
                     return 0;

@@ -73,17 +73,8 @@ public sealed class VaultClient : IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         return WithTokenAsync(async token =>
         {
-            VaultResponse response;
-            try
-            {
-                response = await _transport.ReadAsync(EscapeSegments(path.Trim('/')), token, cancellationToken);
-            }
-            catch (VaultApiException exception) when (exception.Status == HttpStatusCode.NotFound)
-            {
-                return null;
-            }
-
-            return new VaultKvSecret(Fields(response.Data), 0, isDeleted: false);
+            var response = await NullIfNotFoundAsync(() => _transport.ReadAsync(EscapeSegments(path.Trim('/')), token, cancellationToken));
+            return response is null ? null : new VaultKvSecret(Fields(response.Data), 0, isDeleted: false);
         }, cancellationToken);
     }
 
@@ -101,12 +92,8 @@ public sealed class VaultClient : IDisposable
         var dataPath = Kv2Path(mount, "data", path);
         return WithTokenAsync(async token =>
         {
-            VaultResponse response;
-            try
-            {
-                response = await _transport.ReadKv2DataAsync(dataPath, token, cancellationToken);
-            }
-            catch (VaultApiException exception) when (exception.Status == HttpStatusCode.NotFound)
+            var response = await NullIfNotFoundAsync(() => _transport.ReadKv2DataAsync(dataPath, token, cancellationToken));
+            if (response is null)
             {
                 return null;
             }
@@ -132,17 +119,8 @@ public sealed class VaultClient : IDisposable
         var metadataPath = Kv2Path(mount, "metadata", path);
         return WithTokenAsync(async token =>
         {
-            VaultResponse response;
-            try
-            {
-                response = await _transport.ReadAsync(metadataPath, token, cancellationToken);
-            }
-            catch (VaultApiException exception) when (exception.Status == HttpStatusCode.NotFound)
-            {
-                return null;
-            }
-
-            return response.Data is { } data ? ParseMetadata(data) : null;
+            var response = await NullIfNotFoundAsync(() => _transport.ReadAsync(metadataPath, token, cancellationToken));
+            return response?.Data is { } data ? ParseMetadata(data) : null;
         }, cancellationToken);
     }
 
@@ -307,6 +285,20 @@ public sealed class VaultClient : IDisposable
         }
 
         return new VaultKvMetadata(current, deleted, custom);
+    }
+
+    /// <summary>Vault's answer to a read, or <see langword="null"/> when it answers 404 (nothing stored there).</summary>
+    /// <exception cref="VaultApiException">Vault answered an error other than 404.</exception>
+    private static async Task<VaultResponse?> NullIfNotFoundAsync(Func<Task<VaultResponse>> read)
+    {
+        try
+        {
+            return await read();
+        }
+        catch (VaultApiException exception) when (exception.Status == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
     }
 
     private static string Kv2Path(string mount, string kind, string path, bool allowEmpty = false)

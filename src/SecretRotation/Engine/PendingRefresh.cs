@@ -17,14 +17,23 @@ internal sealed class PendingRefresh
     /// <summary>When the latest watcher event arrived (a timestamp); the read waits for a quiet window after it.</summary>
     public long? LastWatcherEvent { get; private set; }
 
-    /// <summary>True when a request other than a watcher event is waiting, so the read should start now.</summary>
-    public bool IsUrgent => (Triggers & ~RefreshTriggers.Watcher) != RefreshTriggers.None;
+    /// <summary>Whether a watcher event that completes a change (the kubelet's <c>..data</c> rename) is waiting.</summary>
+    public bool HasCompleteChange { get; private set; }
+
+    /// <summary>
+    /// True when a request other than a watcher event, or a watcher event that completes a change, is waiting, so the read
+    /// should start now.
+    /// </summary>
+    public bool IsUrgent => (Triggers & ~RefreshTriggers.Watcher) != RefreshTriggers.None || HasCompleteChange;
 
     public bool IsEmpty => Triggers == RefreshTriggers.None;
 
-    public void AddWatcherEvent(long timestamp)
+    /// <param name="timestamp">When the event arrived.</param>
+    /// <param name="complete">Whether the event completes a change (nothing more of it is coming): no debounce.</param>
+    public void AddWatcherEvent(long timestamp, bool complete = false)
     {
         Triggers |= RefreshTriggers.Watcher;
+        HasCompleteChange |= complete;
         FirstWatcherEvent ??= timestamp;
         LastWatcherEvent = timestamp;
     }
@@ -60,6 +69,7 @@ internal sealed class PendingRefresh
         Triggers = RefreshTriggers.None;
         FirstWatcherEvent = null;
         LastWatcherEvent = null;
+        HasCompleteChange = false;
         return (triggers, notices, waiters);
     }
 }

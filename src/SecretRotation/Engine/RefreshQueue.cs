@@ -70,13 +70,14 @@ internal sealed class RefreshQueue
     }
 
     /// <summary>Records a watcher event now; ignored once closed.</summary>
-    public void AddWatcherEvent()
+    /// <param name="complete">Whether the event completes a change (nothing more of it is coming): read without the debounce.</param>
+    public void AddWatcherEvent(bool complete)
     {
         lock (_lock)
         {
             if (!_closed)
             {
-                _pending.AddWatcherEvent(_time.GetTimestamp());
+                _pending.AddWatcherEvent(_time.GetTimestamp(), complete);
                 WakeLocked();
             }
         }

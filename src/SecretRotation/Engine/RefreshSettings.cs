@@ -28,37 +28,37 @@ internal sealed record RefreshSettings(
         ArgumentNullException.ThrowIfNull(source);
         if (source.PollInterval is { } poll && poll <= TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(nameof(source), poll, "PollInterval must be positive, or null to turn polling off.");
+            throw OutOfRange(nameof(SecretConfigurationSource.PollInterval), poll, "PollInterval must be positive, or null to turn polling off.");
         }
 
         if (double.IsNaN(source.PollJitter) || source.PollJitter is < 0 or > 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(source), source.PollJitter, "PollJitter must be between 0 and 1.");
+            throw OutOfRange(nameof(SecretConfigurationSource.PollJitter), source.PollJitter, "PollJitter must be between 0 and 1.");
         }
 
         if (source.DebounceWindow < TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(nameof(source), source.DebounceWindow, "DebounceWindow must not be negative.");
+            throw OutOfRange(nameof(SecretConfigurationSource.DebounceWindow), source.DebounceWindow, "DebounceWindow must not be negative.");
         }
 
         if (source.MinimumBackoff <= TimeSpan.Zero || source.MaximumBackoff < source.MinimumBackoff)
         {
-            throw new ArgumentOutOfRangeException(nameof(source), source.MinimumBackoff, "MinimumBackoff must be positive and not above MaximumBackoff.");
+            throw OutOfRange(nameof(SecretConfigurationSource.MinimumBackoff), source.MinimumBackoff, "MinimumBackoff must be positive and not above MaximumBackoff.");
         }
 
         if (source.MinimumRefreshInterval < TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(nameof(source), source.MinimumRefreshInterval, "MinimumRefreshInterval must not be negative.");
+            throw OutOfRange(nameof(SecretConfigurationSource.MinimumRefreshInterval), source.MinimumRefreshInterval, "MinimumRefreshInterval must not be negative.");
         }
 
         if (source.ExpiryWarningWindow < TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(nameof(source), source.ExpiryWarningWindow, "ExpiryWarningWindow must not be negative.");
+            throw OutOfRange(nameof(SecretConfigurationSource.ExpiryWarningWindow), source.ExpiryWarningWindow, "ExpiryWarningWindow must not be negative.");
         }
 
         if (source.ReadTimeout != Timeout.InfiniteTimeSpan && (source.ReadTimeout <= TimeSpan.Zero || source.ReadTimeout > LongestReadTimeout))
         {
-            throw new ArgumentOutOfRangeException(nameof(source), source.ReadTimeout, "ReadTimeout must be positive and at most one day, or Timeout.InfiniteTimeSpan to turn it off.");
+            throw OutOfRange(nameof(SecretConfigurationSource.ReadTimeout), source.ReadTimeout, "ReadTimeout must be positive and at most one day, or Timeout.InfiniteTimeSpan to turn it off.");
         }
 
         ArgumentNullException.ThrowIfNull(source.TimeProvider);
@@ -77,6 +77,12 @@ internal sealed record RefreshSettings(
             source.LoggerFactory,
             source.Randomizer);
     }
+
+    /// <summary>
+    /// The exception for a setting out of range, naming the setting (as <see cref="MountedVolumes.MountedPathKind.ValidateMaxFileSize"/>
+    /// does) rather than <c>source</c>, the parameter of <see cref="From"/>: the caller set a property, not passed an argument.
+    /// </summary>
+    private static ArgumentOutOfRangeException OutOfRange(string propertyName, object? value, string message) => new(propertyName, value, message);
 
     /// <summary>The next poll delay: the interval shortened or lengthened by up to <see cref="PollJitter"/>.</summary>
     public TimeSpan? NextPollDelay(double random) =>

@@ -15,11 +15,17 @@ internal sealed class SourceWatchSubscription : IDisposable
 {
     private IDisposable? _watch;
 
-    public void Start(ISecretSource source, Action changed, ILogger logger)
+    /// <param name="source">The source to watch; one that implements <see cref="IWatchesCompleteChanges"/> tells complete changes.</param>
+    /// <param name="changed">Called with <see langword="true"/> for an event that completes a change (the kubelet's
+    /// <c>..data</c> rename: read at once), <see langword="false"/> for one that may be a step of several (debounced).</param>
+    /// <param name="logger">Where a watch that cannot start is logged.</param>
+    public void Start(ISecretSource source, Action<bool> changed, ILogger logger)
     {
         try
         {
-            _watch = source.Watch(changed);
+            _watch = source is IWatchesCompleteChanges completing
+                ? completing.Watch(() => changed(false), () => changed(true))
+                : source.Watch(() => changed(false));
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException or PlatformNotSupportedException)
         {

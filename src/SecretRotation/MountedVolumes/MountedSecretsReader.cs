@@ -8,6 +8,13 @@ namespace SecretRotation.MountedVolumes;
 /// Reads a key-per-file secret directory: the kubelet / CSI layout (a <c>..data</c> link to a timestamped directory,
 /// read entirely through one resolved target) or a plain directory (files written in place or renamed in).
 /// </summary>
+/// <remarks>
+/// A poll of the kubelet layout only reads the <c>..data</c> link (one <c>readlink</c>): the kubelet never changes a
+/// published directory, it publishes a new one and renames <c>..data</c> to it, so the same target means the same content
+/// (an in-place edit inside the published directory is still seen by the watcher, not by the poll). A directory without
+/// <c>..data</c> (a CSI driver without the atomic writer, a plain folder, NFS), or one whose <c>..data</c> went away, is
+/// walked and every file's size and time compared, as before.
+/// </remarks>
 internal sealed class MountedSecretsReader : MountedVolumeReader
 {
     internal const string DataLinkName = "..data";
@@ -34,6 +41,9 @@ internal sealed class MountedSecretsReader : MountedVolumeReader
 
     private FileStamp[]? _lastStamps;
 
+    /// <summary>The <c>..data</c> target of the last successful read, or <see langword="null"/> (none yet, failed, or no <c>..data</c>).</summary>
+    private string? _lastDataTarget;
+
     public MountedSecretsReader(MountedSecretsSource source)
         : this(source, Path.GetFullPath(source.Path!))
     {
@@ -48,9 +58,18 @@ internal sealed class MountedSecretsReader : MountedVolumeReader
         _trimTrailingNewline = source.TrimTrailingNewline;
     }
 
+    /// <summary>How many times the directory was listed (a full walk). For tests.</summary>
+    internal int DirectoryWalks { get; private set; }
+
+    /// <summary>A poll of the kubelet layout: <c>..data</c> still names the directory the last successful read came from.</summary>
+    protected override bool IsUnchangedSinceLastRead() =>
+        _lastDataTarget is { } last && string.Equals(ReadDataLink(), last, StringComparison.Ordinal);
+
     /// <summary>Reads the directory through one resolved <c>..data</c> target, again if the kubelet swapped it meanwhile.</summary>
     protected override SecretSet Read(SecretReadRequest request)
     {
+        // Set again only when this read succeeds: a poll never trusts a target that was not read through.
+        _lastDataTarget = null;
         for (var attempt = 1; ; attempt++)
         {
             var dataTarget = ReadDataLink();
@@ -71,6 +90,7 @@ internal sealed class MountedSecretsReader : MountedVolumeReader
             // directory may have been half deleted under us, which a directory listing does not report as an error.
             if (dataTarget is null || dataTarget == ReadDataLink())
             {
+                _lastDataTarget = dataTarget;
                 return set;
             }
 
@@ -83,7 +103,19 @@ internal sealed class MountedSecretsReader : MountedVolumeReader
         }
     }
 
-    private string? ReadDataLink() => new FileInfo(Path.Join(_root, DataLinkName)).LinkTarget;
+    /// <summary>The <c>..data</c> link's target as written (one <c>readlink</c>), or <see langword="null"/> when it is not a link or is missing.</summary>
+    private string? ReadDataLink()
+    {
+        try
+        {
+            return new FileInfo(Path.Join(_root, DataLinkName)).LinkTarget;
+        }
+        catch (IOException) when (!Directory.Exists(_root))
+        {
+            // The mount went away (ENOTDIR/ENOENT on the way): the read that follows says so.
+            return null;
+        }
+    }
 
     private SecretSet ReadOnce(SecretReadRequest request, string? dataTarget)
     {
@@ -103,6 +135,7 @@ internal sealed class MountedSecretsReader : MountedVolumeReader
         }
 
         var files = new List<SecretFileEntry>();
+        DirectoryWalks++;
         Collect(request.Logger, rootReal, readFrom, readFrom, relativeKey: null, depth: 0, files);
         files.Sort(static (a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
 

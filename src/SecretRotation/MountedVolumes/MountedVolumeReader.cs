@@ -1,3 +1,5 @@
+using SecretRotation.Engine;
+
 namespace SecretRotation.MountedVolumes;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace SecretRotation.MountedVolumes;
 /// that the path exists and is of the right kind before each read.
 /// </summary>
 /// <remarks>No lock: the engine reads one at a time; <see cref="VolumeWatch"/> guards its own state.</remarks>
-internal abstract class MountedVolumeReader : ISecretSource
+internal abstract class MountedVolumeReader : ISecretSource, IWatchesCompleteChanges
 {
     private readonly string _path;
     private readonly bool _readsDirectory;
@@ -31,15 +33,31 @@ internal abstract class MountedVolumeReader : ISecretSource
 
     public IDisposable? Watch(Action changed) => _watch?.Start(changed);
 
+    /// <summary>Like <see cref="Watch(Action)"/>; the kubelet's <c>..data</c> rename goes to <paramref name="completed"/>.</summary>
+    public IDisposable? Watch(Action changed, Action completed) => _watch?.Start(changed, completed);
+
     public Task<SecretSet> ReadAsync(SecretReadRequest request, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        if (request.IsPollOnly && IsUnchangedSinceLastRead())
+        {
+            // The cheap check resolved a path inside the directory, so it exists: no second look-up.
+            _watch?.OnRead(request.Logger, directoryExists: true);
+            return Task.FromResult(request.Previous);
+        }
+
         _watch?.OnRead(request.Logger);
         MountedPathKind.ThrowIfMissingOrWrongKind(_path, _readsDirectory);
         return Task.FromResult(Read(request));
     }
 
     public void Dispose() => _watch?.Dispose();
+
+    /// <summary>
+    /// For a poll: whether a check far cheaper than <see cref="Read"/> shows that nothing changed since the last successful
+    /// read (and the path is still there). <see langword="false"/> means "read".
+    /// </summary>
+    protected virtual bool IsUnchangedSinceLastRead() => false;
 
     /// <summary>Reads the path, which existed and was of the right kind a moment ago.</summary>
     protected abstract SecretSet Read(SecretReadRequest request);

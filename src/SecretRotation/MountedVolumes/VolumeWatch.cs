@@ -17,6 +17,7 @@ internal sealed class VolumeWatch : IDisposable
     private readonly string _sourceName;
     private readonly Lock _gate = new();
     private Action? _changed;
+    private Action? _dataLinkSwapped;
     private Subscription? _subscription;
     private DirectoryWatcher? _watcher;
     private ILogger _logger = NullLogger.Instance;
@@ -34,12 +35,16 @@ internal sealed class VolumeWatch : IDisposable
     /// Starts reporting changes to <paramref name="changed"/>; disposing the result stops the reports and the watcher
     /// (a later <see cref="Start"/> may subscribe again). The watch itself lives until <see cref="Dispose"/>.
     /// </summary>
-    public IDisposable Start(Action changed)
+    /// <param name="changed">Called for every event but the kubelet's <c>..data</c> rename.</param>
+    /// <param name="dataLinkSwapped">Called for the <c>..data</c> rename (a complete new version); when
+    /// <see langword="null"/>, <paramref name="changed"/> is called for it too.</param>
+    public IDisposable Start(Action changed, Action? dataLinkSwapped = null)
     {
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             _changed = changed;
+            _dataLinkSwapped = dataLinkSwapped ?? changed;
             _subscription = new Subscription(this);
             StartLocked();
             return _subscription;
@@ -50,12 +55,15 @@ internal sealed class VolumeWatch : IDisposable
     /// Called as each read starts: drops the watcher if the directory is gone, (re)creates it if the directory exists and
     /// none is running.
     /// </summary>
-    public void OnRead(ILogger logger)
+    /// <param name="logger">The logger for the watch's own messages.</param>
+    /// <param name="directoryExists">Whether the caller has just seen the directory exist (a path through it resolved),
+    /// so it need not be looked up again; <see langword="false"/> when unknown.</param>
+    public void OnRead(ILogger logger, bool directoryExists = false)
     {
         lock (_gate)
         {
             _logger = logger;
-            if (!Directory.Exists(_directory))
+            if (!directoryExists && !Directory.Exists(_directory))
             {
                 StopWatcherLocked();
                 return;
@@ -72,6 +80,7 @@ internal sealed class VolumeWatch : IDisposable
             _disposed = true;
             _subscription = null;
             _changed = null;
+            _dataLinkSwapped = null;
             StopWatcherLocked();
         }
     }
@@ -84,6 +93,7 @@ internal sealed class VolumeWatch : IDisposable
             {
                 _subscription = null;
                 _changed = null;
+                _dataLinkSwapped = null;
                 StopWatcherLocked();
             }
         }
@@ -104,7 +114,7 @@ internal sealed class VolumeWatch : IDisposable
 
         try
         {
-            _watcher = new DirectoryWatcher(_directory, _recursive, OnChanged, OnWatcherFailed);
+            _watcher = new DirectoryWatcher(_directory, _recursive, OnChanged, OnDataLinkSwapped, OnWatcherFailed);
             _watchFailureLogged = false;
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
@@ -121,6 +131,8 @@ internal sealed class VolumeWatch : IDisposable
 
     // Reports to the current subscriber, not the one the watcher was made for.
     private void OnChanged() => Volatile.Read(ref _changed)?.Invoke();
+
+    private void OnDataLinkSwapped() => Volatile.Read(ref _dataLinkSwapped)?.Invoke();
 
     private void OnWatcherFailed(Exception exception)
     {

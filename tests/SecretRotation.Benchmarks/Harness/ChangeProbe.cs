@@ -14,6 +14,7 @@ internal sealed class ChangeProbe : IDisposable
     private string? _expectedPassword;
     private TaskCompletionSource<long>? _seen;
     private int _callbacks;
+    private int _torn;
 
     public ChangeProbe(IOptionsMonitor<DbCredentials> monitor)
     {
@@ -22,6 +23,9 @@ internal sealed class ChangeProbe : IDisposable
 
     /// <summary>How many times the monitor called back, whatever the value.</summary>
     public int Callbacks => Volatile.Read(ref _callbacks);
+
+    /// <summary>Callbacks whose user did not belong with their password (the payload writes <c>user-&lt;password&gt;</c>).</summary>
+    public int Torn => Volatile.Read(ref _torn);
 
     /// <summary>Starts waiting for <paramref name="password"/>; the task's result is the timestamp of the callback that carried it.</summary>
     public Task<long> Expect(string password)
@@ -42,6 +46,11 @@ internal sealed class ChangeProbe : IDisposable
     {
         var now = Stopwatch.GetTimestamp();
         Interlocked.Increment(ref _callbacks);
+        if (!string.Equals(credentials.User, "user-" + credentials.Password, StringComparison.Ordinal))
+        {
+            Interlocked.Increment(ref _torn);
+        }
+
         lock (_gate)
         {
             if (_seen is not null && string.Equals(credentials.Password, _expectedPassword, StringComparison.Ordinal))

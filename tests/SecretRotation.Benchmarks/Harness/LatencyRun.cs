@@ -8,6 +8,7 @@ namespace SecretRotation.Benchmarks.Harness;
 /// <param name="FromWriteEnd">Per seen swap: ms from <c>Write</c> returning to the OnChange callback (a lower bound for rename to callback).</param>
 /// <param name="WriteDurations">Per swap: ms the writer itself took.</param>
 /// <param name="Callbacks">OnChange callbacks in total (ideally one per seen swap).</param>
+/// <param name="Torn">Callbacks that carried a user from one version and a password from another (must be 0).</param>
 /// <param name="StopReason">Why the run stopped before <paramref name="Requested"/> swaps, or <see langword="null"/>.</param>
 internal sealed record LatencyRun(
     string SourceName,
@@ -17,6 +18,7 @@ internal sealed record LatencyRun(
     IReadOnlyList<double> FromWriteEnd,
     IReadOnlyList<double> WriteDurations,
     int Callbacks,
+    int Torn,
     string? StopReason)
 {
     public int Seen => FromWriteStart.Count;

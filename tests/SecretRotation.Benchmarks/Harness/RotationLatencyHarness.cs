@@ -18,10 +18,13 @@ internal static class RotationLatencyHarness
     /// <summary>A source that misses this many swaps in a row is not given the rest.</summary>
     private const int MaxConsecutiveMisses = 10;
 
-    /// <summary>The p50 target is the debounce window plus this.</summary>
-    private static readonly TimeSpan P50Allowance = TimeSpan.FromMilliseconds(10);
+    /// <summary>
+    /// Issue 12: the kubelet's ..data rename is read at once, without the debounce window, so the targets no longer
+    /// include it (before: p50 within the debounce window + 10 ms, p99 within 60 ms).
+    /// </summary>
+    private static readonly TimeSpan P50Target = TimeSpan.FromMilliseconds(5);
 
-    private static readonly TimeSpan P99Target = TimeSpan.FromMilliseconds(60);
+    private static readonly TimeSpan P99Target = TimeSpan.FromMilliseconds(15);
 
     /// <summary>Runs both sources and prints the table and the targets. Returns 0 when every target is met, else 1.</summary>
     public static async Task<int> RunAsync(int swaps, TextWriter output)
@@ -56,8 +59,8 @@ internal static class RotationLatencyHarness
         output.WriteLine("file writes, chmod, link creation) before its atomic rename, and the old-directory removal after it.");
         output.WriteLine("'p50 from Write end' is measured from Write returning, a lower bound for rename-to-callback.");
         output.WriteLine();
-        output.WriteLine("| Source | swaps | seen | missed | p50 ms | p95 ms | p99 ms | max ms | p50 from Write end ms | Write p50 ms | OnChange callbacks |");
-        output.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        output.WriteLine("| Source | swaps | seen | missed | p50 ms | p95 ms | p99 ms | max ms | p50 from Write end ms | Write p50 ms | OnChange callbacks | torn |");
+        output.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         WriteRow(output, mounted);
         WriteRow(output, keyPerFile);
         output.WriteLine();
@@ -75,14 +78,17 @@ internal static class RotationLatencyHarness
         }
 
         var summary = LatencySummary.From(mounted.FromWriteStart);
-        var p50Target = debounce + P50Allowance;
         output.WriteLine();
-        output.WriteLine("Targets (AddMountedSecrets, latency from Write start):");
-        var p50Met = WriteTarget(output, $"p50 <= debounce + {Ms(P50Allowance)} ms = {Ms(p50Target)} ms", summary?.P50, p50Target.TotalMilliseconds);
+        output.WriteLine("Targets (AddMountedSecrets, latency from Write start; the ..data rename is read without the debounce):");
+        var p50Met = WriteTarget(output, $"p50 <= {Ms(P50Target)} ms", summary?.P50, P50Target.TotalMilliseconds);
         var p99Met = WriteTarget(output, $"p99 <= {Ms(P99Target)} ms", summary?.P99, P99Target.TotalMilliseconds);
         var missedMet = mounted.Missed == 0 && mounted.Attempted == mounted.Requested;
         output.WriteLine($"  missed swaps = 0: {mounted.Missed} of {mounted.Attempted} -> {PassFail(missedMet)}");
-        return p50Met && p99Met && missedMet ? 0 : 1;
+        var callbacksMet = mounted.Callbacks == mounted.Seen;
+        output.WriteLine($"  one OnChange per swap: {mounted.Callbacks} callbacks for {mounted.Seen} swaps seen -> {PassFail(callbacksMet)}");
+        var tornMet = mounted.Torn == 0;
+        output.WriteLine($"  torn callbacks (user and password of different versions) = 0: {mounted.Torn} -> {PassFail(tornMet)}");
+        return p50Met && p99Met && missedMet && callbacksMet && tornMet ? 0 : 1;
     }
 
     private static async Task<LatencyRun> MeasureAsync(
@@ -105,7 +111,7 @@ internal static class RotationLatencyHarness
         services.Configure<DbCredentials>(configuration);
         using var serviceProvider = services.BuildServiceProvider();
         var monitor = serviceProvider.GetRequiredService<IOptionsMonitor<DbCredentials>>();
-        if (monitor.CurrentValue.Password != "initial" || monitor.CurrentValue.User != "app")
+        if (monitor.CurrentValue.Password != "initial" || monitor.CurrentValue.User != "user-initial")
         {
             throw new InvalidOperationException($"{sourceName} did not bind the initial volume content.");
         }
@@ -155,12 +161,15 @@ internal static class RotationLatencyHarness
         }
 
         output.WriteLine($"  {sourceName}: {attempted} swaps in {clock.Elapsed.TotalSeconds:0.0} s");
-        return new LatencyRun(sourceName, swaps, attempted, fromStart, fromEnd, writeDurations, probe.Callbacks, stopReason);
+
+        // Past the debounce window, so a late second callback for the last swap would be counted.
+        await Task.Delay(TimeSpan.FromMilliseconds(250));
+        return new LatencyRun(sourceName, swaps, attempted, fromStart, fromEnd, writeDurations, probe.Callbacks, probe.Torn, stopReason);
     }
 
     private static Dictionary<string, string> Payload(string password) => new(StringComparer.Ordinal)
     {
-        ["user"] = "app",
+        ["user"] = "user-" + password,
         ["password"] = password,
     };
 
@@ -171,7 +180,7 @@ internal static class RotationLatencyHarness
         var write = LatencySummary.From(run.WriteDurations);
         output.WriteLine(
             $"| {run.SourceName} | {run.Attempted} | {run.Seen} | {run.Missed} | {Ms(all?.P50)} | {Ms(all?.P95)} | {Ms(all?.P99)} | {Ms(all?.Max)} "
-            + $"| {Ms(fromEnd?.P50)} | {Ms(write?.P50)} | {run.Callbacks} |");
+            + $"| {Ms(fromEnd?.P50)} | {Ms(write?.P50)} | {run.Callbacks} | {run.Torn} |");
     }
 
     private static bool WriteTarget(TextWriter output, string target, double? measured, double limit)

@@ -372,5 +372,31 @@ public sealed class SwapAndFailureTests
         var exception = Assert.Throws<ArgumentOutOfRangeException>(() => new EngineHarness(source, s => s.PollJitter = 2));
 
         Assert.Contains("PollJitter", exception.Message, StringComparison.Ordinal);
+        Assert.Equal("PollJitter", exception.ParamName);
+    }
+
+    [Theory]
+    [InlineData("PollInterval")]
+    [InlineData("DebounceWindow")]
+    [InlineData("MinimumBackoff")]
+    [InlineData("MinimumRefreshInterval")]
+    [InlineData("ExpiryWarningWindow")]
+    [InlineData("ReadTimeout")]
+    public void EachInvalidSettingIsTheExceptionsParamName(string setting)
+    {
+        var source = new ScriptedSecretSource();
+        Action<ScriptedConfigurationSource> configure = setting switch
+        {
+            "PollInterval" => s => s.PollInterval = TimeSpan.Zero,
+            "DebounceWindow" => s => s.DebounceWindow = TimeSpan.FromSeconds(-1),
+            "MinimumBackoff" => s => s.MinimumBackoff = TimeSpan.Zero,
+            "MinimumRefreshInterval" => s => s.MinimumRefreshInterval = TimeSpan.FromSeconds(-1),
+            "ExpiryWarningWindow" => s => s.ExpiryWarningWindow = TimeSpan.FromSeconds(-1),
+            _ => s => s.ReadTimeout = TimeSpan.Zero,
+        };
+
+        var exception = Assert.Throws<ArgumentOutOfRangeException>(() => new EngineHarness(source, configure));
+
+        Assert.Equal(setting, exception.ParamName);
     }
 }
