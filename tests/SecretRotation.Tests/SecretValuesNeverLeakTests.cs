@@ -104,7 +104,7 @@ public sealed class SecretValuesNeverLeakTests : IDisposable
         }
     }
 
-    private static MeterListener ListenToMetrics(StringBuilder observed)
+    internal static MeterListener ListenToMetrics(StringBuilder observed)
     {
         var listener = new MeterListener
         {
@@ -136,7 +136,7 @@ public sealed class SecretValuesNeverLeakTests : IDisposable
         return listener;
     }
 
-    private static ActivityListener ListenToTraces(StringBuilder observed)
+    internal static ActivityListener ListenToTraces(StringBuilder observed)
     {
         var listener = new ActivityListener
         {
