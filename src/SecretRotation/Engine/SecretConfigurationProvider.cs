@@ -65,6 +65,9 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
     /// <summary>How many key versions the expiry warnings remember. For tests.</summary>
     internal int ExpiryWarningsRemembered => _swap.ExpiryWarningsRemembered;
 
+    /// <summary>The values replaced keys had, read through <see cref="ISecretHistory"/>.</summary>
+    internal PreviousValues PreviousValues => _swap.PreviousValues;
+
     /// <summary>Reads the source once, synchronously; a second call (from <c>IConfigurationRoot.Reload</c>) only requests a refresh.</summary>
     public override void Load()
     {
@@ -207,6 +210,7 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
         }
 
         RefreshQueue.Complete(waiters, new ObjectDisposedException(nameof(SecretConfigurationProvider)));
+        _swap.PreviousValues.Dispose();
         SecretRotationTelemetry.Untrack(this);
         if (loadInProgress)
         {

@@ -26,7 +26,11 @@ internal sealed class SecretSwap
         _sourceName = sourceName;
         _time = settings.TimeProvider;
         _health = new SourceHealth(sourceName, settings.Optional, settings.ExpiryWarningWindow);
+        PreviousValues = new PreviousValues(settings.PreviousValueWindow, _time);
     }
+
+    /// <summary>The values replaced keys had, kept outside the data for <see cref="ISecretHistory"/> (issue 11).</summary>
+    public PreviousValues PreviousValues { get; }
 
     public SecretSet Current
     {
@@ -83,6 +87,8 @@ internal sealed class SecretSwap
         var changedKeys = ReferenceEquals(set, previous) ? [] : SecretSetDiff.All(previous, set);
         if (!ReferenceEquals(set, previous))
         {
+            // Recorded before the swap, so the old value or the new one is always readable.
+            PreviousValues.Record(previous, set);
             List<(string Key, SecretEntry Entry)> warnings;
             lock (_lock)
             {
