@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -7,6 +8,12 @@ namespace SecretRotation.AspNetCore.Tests.ZeroDowntime;
 /// <summary>Self-signed ECDSA P-256 certificates for 127.0.0.1 (fast to make), in the formats Key Vault stores them.</summary>
 internal static class TestCertificates
 {
+    private static readonly ConcurrentDictionary<string, byte> Issued = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Whether a certificate a peer presented is one these helpers made (the tests' trust anchor).</summary>
+    public static bool IsOurs(X509Certificate? certificate) =>
+        certificate is not null && Issued.ContainsKey(certificate.GetCertHashString());
+
     public static X509Certificate2 Create(string name, DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -19,7 +26,9 @@ internal static class TestCertificates
         san.AddDnsName("localhost");
         request.CertificateExtensions.Add(san.Build());
         var now = DateTimeOffset.UtcNow;
-        return request.CreateSelfSigned(notBefore ?? now.AddHours(-1), notAfter ?? now.AddDays(1));
+        var certificate = request.CreateSelfSigned(notBefore ?? now.AddHours(-1), notAfter ?? now.AddDays(1));
+        Issued.TryAdd(certificate.Thumbprint, 0);
+        return certificate;
     }
 
     /// <summary>Base64 PKCS#12 with no password, as Key Vault's <c>application/x-pkcs12</c> certificate secret.</summary>
