@@ -14,9 +14,10 @@ internal static class CertificateParser
     /// <summary>Bigger values are refused unparsed (a certificate with its chain is a few KiB).</summary>
     internal const int MaxValueLength = 1024 * 1024;
 
-    public static CertificateRejection TryParse(string? value, string? password, DateTimeOffset now, out X509Certificate2? certificate)
+    public static CertificateRejection TryParse(string? value, string? password, DateTimeOffset now, out X509Certificate2? certificate, out X509Certificate2Collection intermediates)
     {
         certificate = null;
+        intermediates = [];
         if (string.IsNullOrWhiteSpace(value))
         {
             return CertificateRejection.Missing;
@@ -41,6 +42,9 @@ internal static class CertificateParser
                 loaded = encrypted
                     ? X509Certificate2.CreateFromEncryptedPem(trimmed, trimmed, password ?? "")
                     : X509Certificate2.CreateFromPem(trimmed, trimmed);
+                var all = new X509Certificate2Collection();
+                all.ImportFromPem(trimmed);
+                Split(all, loaded.Thumbprint, intermediates);
                 if (OperatingSystem.IsWindows())
                 {
                     // SChannel cannot use the ephemeral key CreateFromPem gives: round-trip through PKCS#12.
@@ -57,7 +61,16 @@ internal static class CertificateParser
                 }
 
                 var flags = OperatingSystem.IsLinux() ? X509KeyStorageFlags.EphemeralKeySet : X509KeyStorageFlags.DefaultKeySet;
-                loaded = X509CertificateLoader.LoadPkcs12(bytes.AsSpan(0, written), password, flags);
+                var all = X509CertificateLoader.LoadPkcs12Collection(bytes.AsSpan(0, written), password, flags);
+                var leaf = all.FirstOrDefault(static candidate => candidate.HasPrivateKey);
+                if (leaf is null)
+                {
+                    Dispose(all);
+                    return CertificateRejection.NoPrivateKey;
+                }
+
+                loaded = leaf;
+                Split(all, leaf.Thumbprint, intermediates, keep: leaf);
             }
         }
         catch (CryptographicException)
@@ -76,11 +89,42 @@ internal static class CertificateParser
         if (rejection != CertificateRejection.None)
         {
             loaded.Dispose();
+            Dispose(intermediates);
+            intermediates = [];
             return rejection;
         }
 
         certificate = loaded;
         return CertificateRejection.None;
+    }
+
+    /// <summary>Moves every certificate but the leaf into <paramref name="intermediates"/>; disposes the leaf's duplicates.</summary>
+    private static void Split(X509Certificate2Collection all, string leafThumbprint, X509Certificate2Collection intermediates, X509Certificate2? keep = null)
+    {
+        foreach (var candidate in all)
+        {
+            if (ReferenceEquals(candidate, keep))
+            {
+                continue;
+            }
+
+            if (string.Equals(candidate.Thumbprint, leafThumbprint, StringComparison.OrdinalIgnoreCase))
+            {
+                candidate.Dispose();
+            }
+            else
+            {
+                intermediates.Add(candidate);
+            }
+        }
+    }
+
+    private static void Dispose(X509Certificate2Collection certificates)
+    {
+        foreach (var certificate in certificates)
+        {
+            certificate.Dispose();
+        }
     }
 
     private static bool HasPrivateKeyBlock(ReadOnlySpan<char> pem, out bool encrypted)

@@ -1,5 +1,3 @@
-using System.Net.Security;
-
 namespace SecretRotation.AspNetCore.Certificates;
 
 /// <summary>
@@ -61,7 +59,4 @@ internal sealed class ClientHandlerGeneration(SocketsHttpHandler handler, long c
             Invoker.Dispose();
         }
     }
-
-    public static SslStreamCertificateContext? ContextFor(System.Security.Cryptography.X509Certificates.X509Certificate2? certificate) =>
-        certificate is null ? null : SslStreamCertificateContext.Create(certificate, additionalCertificates: null, offline: true);
 }

@@ -34,7 +34,7 @@ public sealed class RotatingCertificate : IDisposable
     private readonly ILogger _logger;
     private readonly IDisposable _reloadRegistration;
     private readonly Lock _lock = new();
-    private readonly List<(X509Certificate2 Certificate, ITimer Timer)> _retired = [];
+    private readonly List<(ParsedCertificate Certificate, ITimer Timer)> _retired = [];
     private ParsedCertificate? _current;
     private byte[]? _lastRejectedHash;
     private bool _disposed;
@@ -67,6 +67,9 @@ public sealed class RotatingCertificate : IDisposable
     /// <summary>0 while no certificate has been loaded, 1 for the first, +1 per replacement.</summary>
     public long Generation => Volatile.Read(ref _current)?.Generation ?? 0;
 
+    /// <summary>The last good certificate with its chain, or <see langword="null"/> while none has been loaded.</summary>
+    internal ParsedCertificate? CurrentParsed => Volatile.Read(ref _current);
+
     /// <summary>Raised after <see cref="Current"/> changed (on the thread that reloaded the configuration).</summary>
     internal event Action<RotatingCertificate>? Changed;
 
@@ -89,7 +92,7 @@ public sealed class RotatingCertificate : IDisposable
             }
 
             _retired.Clear();
-            _current?.Certificate.Dispose();
+            _current?.Dispose();
         }
     }
 
@@ -108,7 +111,7 @@ public sealed class RotatingCertificate : IDisposable
                 return;
             }
 
-            var rejection = CertificateParser.TryParse(value, password, _timeProvider.GetUtcNow(), out var certificate);
+            var rejection = CertificateParser.TryParse(value, password, _timeProvider.GetUtcNow(), out var certificate, out var intermediates);
             if (certificate is null)
             {
                 _lastRejectedHash = hash;
@@ -127,13 +130,26 @@ public sealed class RotatingCertificate : IDisposable
 
             _lastRejectedHash = null;
             replaced = _current;
-            var next = new ParsedCertificate(certificate, hash, (replaced?.Generation ?? 0) + 1);
+            ParsedCertificate next;
+            try
+            {
+                next = new ParsedCertificate(certificate, intermediates, hash, (replaced?.Generation ?? 0) + 1);
+            }
+            catch (CryptographicException)
+            {
+                certificate.Dispose();
+                _lastRejectedHash = hash;
+                Rejections.Add(1, new KeyValuePair<string, object?>("secretrotation.key", CertificateKey), new KeyValuePair<string, object?>("reason", nameof(CertificateRejection.Malformed)));
+                CertificateLog.RejectedNoneLoaded(_logger, CertificateKey, CertificateRejection.Malformed);
+                return;
+            }
+
             Volatile.Write(ref _current, next);
             Loads.Add(1, new KeyValuePair<string, object?>("secretrotation.key", CertificateKey));
             CertificateLog.Loaded(_logger, CertificateKey, next.Generation, certificate.Thumbprint, certificate.NotAfter.ToUniversalTime());
             if (replaced is not null)
             {
-                Retire(replaced.Certificate);
+                Retire(replaced);
             }
         }
 
@@ -141,7 +157,7 @@ public sealed class RotatingCertificate : IDisposable
     }
 
     /// <summary>Disposes <paramref name="certificate"/> after the drain timeout (a handshake may have picked it a moment ago).</summary>
-    private void Retire(X509Certificate2 certificate)
+    private void Retire(ParsedCertificate certificate)
     {
         ITimer? timer = null;
         timer = _timeProvider.CreateTimer(_ =>

@@ -1,3 +1,5 @@
+using System.Net.Security;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using SecretRotation;
@@ -23,10 +25,38 @@ public static class RotatingCertificateHttpsExtensions
     public static HttpsConnectionAdapterOptions UseRotatingCertificate(this HttpsConnectionAdapterOptions https, IServiceProvider services, string certificateKey)
     {
         ArgumentNullException.ThrowIfNull(services);
-        ArgumentException.ThrowIfNullOrWhiteSpace(certificateKey);
-        var certificate = services.GetKeyedService<RotatingCertificate>(certificateKey)
-            ?? throw new InvalidOperationException($"No RotatingCertificate is registered for '{certificateKey}': call services.AddRotatingCertificate(\"{certificateKey}\").");
-        return https.UseRotatingCertificate(certificate);
+        return https.UseRotatingCertificate(Resolve(services, certificateKey));
+    }
+
+    /// <summary>
+    /// Serves HTTPS on this endpoint with the <see cref="RotatingCertificate"/> registered with
+    /// <c>services.AddRotatingCertificate(certificateKey)</c>, and with the chain that came with it (the intermediates of the
+    /// PFX or PEM are sent in every handshake; the chain is built once per certificate, offline, not per handshake). Each new
+    /// handshake presents the certificate current at that moment; established connections carry on. Prefer it to
+    /// <see cref="UseRotatingCertificate(HttpsConnectionAdapterOptions, IServiceProvider, string)"/> for a certificate issued by
+    /// a CA through an intermediate (Key Vault's PFX and PEM include the chain).
+    /// </summary>
+    /// <param name="listen">The endpoint.</param>
+    /// <param name="certificateKey">The configuration key the certificate was registered with.</param>
+    /// <param name="configure">Adjusts the options of each handshake (client certificates, protocols); called per handshake.</param>
+    /// <returns>The same <paramref name="listen"/>.</returns>
+    /// <exception cref="InvalidOperationException">No certificate was registered for the key, or none has been loaded.</exception>
+    public static ListenOptions UseHttpsWithRotatingCertificate(this ListenOptions listen, string certificateKey, Action<SslServerAuthenticationOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(listen);
+        var certificate = Resolve(listen.ApplicationServices, certificateKey);
+        EnsureLoaded(certificate);
+        return listen.UseHttps(new TlsHandshakeCallbackOptions
+        {
+            OnConnection = _ =>
+            {
+                // Never null once loaded: a rejected value keeps the last good certificate.
+                var current = certificate.CurrentParsed!;
+                var options = new SslServerAuthenticationOptions { ServerCertificateContext = current.Context };
+                configure?.Invoke(options);
+                return ValueTask.FromResult(options);
+            },
+        });
     }
 
     /// <summary>Sets <see cref="HttpsConnectionAdapterOptions.ServerCertificateSelector"/> to return <paramref name="certificate"/>'s current certificate.</summary>
@@ -38,13 +68,25 @@ public static class RotatingCertificateHttpsExtensions
     {
         ArgumentNullException.ThrowIfNull(https);
         ArgumentNullException.ThrowIfNull(certificate);
+        EnsureLoaded(certificate);
+        https.ServerCertificate = null;
+        https.ServerCertificateSelector = (_, _) => certificate.Current;
+        return https;
+    }
+
+    private static RotatingCertificate Resolve(IServiceProvider services, string certificateKey)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrWhiteSpace(certificateKey);
+        return services.GetKeyedService<RotatingCertificate>(certificateKey)
+            ?? throw new InvalidOperationException($"No RotatingCertificate is registered for '{certificateKey}': call services.AddRotatingCertificate(\"{certificateKey}\").");
+    }
+
+    private static void EnsureLoaded(RotatingCertificate certificate)
+    {
         if (certificate.Current is null)
         {
             throw new InvalidOperationException($"The configuration holds no usable certificate at '{certificate.CertificateKey}' (see the log for the reason).");
         }
-
-        https.ServerCertificate = null;
-        https.ServerCertificateSelector = (_, _) => certificate.Current;
-        return https;
     }
 }

@@ -150,10 +150,12 @@ internal sealed class RotatingClientCertificateHandler : HttpMessageHandler
     {
         // Generation first: a certificate swapped between the two reads is picked up by the next request's comparison.
         var certificateGeneration = _certificate.Generation;
-        var certificate = _certificate.Current;
+        var certificate = _certificate.CurrentParsed;
         var handler = new SocketsHttpHandler();
         _configureHandler?.Invoke(handler);
-        handler.SslOptions.ClientCertificateContext = ClientHandlerGeneration.ContextFor(certificate);
+
+        // The context carries the chain that came with the certificate and is sent whatever CA names the server asks for.
+        handler.SslOptions.ClientCertificateContext = certificate?.Context;
         return new ClientHandlerGeneration(handler, certificateGeneration);
     }
 }

@@ -96,6 +96,31 @@ public sealed class KestrelRotatingCertificateTests : IDisposable
     }
 
     [Fact]
+    public async Task WithTheChainEachNewHandshakeSendsTheNewLeafAndItsIntermediate()
+    {
+        var (leaf, intermediate) = TestCertificates.CreateChained("chained-0");
+        _made.AddRange([leaf, intermediate]);
+        _values.Put(TlsTestServer.CertificateKey, TestCertificates.PfxWithChain(leaf, intermediate));
+        await using var server = await TlsTestServer.StartAsync(builder => builder.Add(_values), withChain: true);
+        var (presented, sent) = await server.HandshakeAsync();
+        Assert.Equal(leaf.Thumbprint, presented);
+        Assert.Contains(intermediate.Thumbprint, sent);
+
+        for (var i = 1; i <= 3; i++)
+        {
+            var (nextLeaf, nextIntermediate) = TestCertificates.CreateChained($"chained-{i}");
+            _made.AddRange([nextLeaf, nextIntermediate]);
+            _values.Put(TlsTestServer.CertificateKey, i % 2 == 0
+                ? TestCertificates.PfxWithChain(nextLeaf, nextIntermediate)
+                : TestCertificates.PemWithChain(nextLeaf, nextIntermediate));
+            (presented, sent) = await server.HandshakeAsync();
+            Assert.Equal(nextLeaf.Thumbprint, presented);
+            Assert.Contains(nextIntermediate.Thumbprint, sent);
+            Assert.DoesNotContain(intermediate.Thumbprint, sent);
+        }
+    }
+
+    [Fact]
     public async Task StartingWithoutAUsableCertificateFailsNamingTheKey()
     {
         _values.Put(TlsTestServer.CertificateKey, "not a certificate");

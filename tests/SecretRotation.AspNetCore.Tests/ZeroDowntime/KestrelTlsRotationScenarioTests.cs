@@ -20,8 +20,10 @@ public sealed class KestrelTlsRotationScenarioTests
     private const int Workers = 8;
     private const int MaxRequestsPerWorker = 200_000;
 
-    [Fact]
-    public async Task ACertificateRotatedAHundredTimesUnderLoadFailsNoRequestAndEachNewHandshakePresentsTheNewOne()
+    [Theory]
+    [InlineData(false)] // HttpsConnectionAdapterOptions.UseRotatingCertificate (ServerCertificateSelector)
+    [InlineData(true)] // ListenOptions.UseHttpsWithRotatingCertificate (TLS handshake callback, chain sent)
+    public async Task ACertificateRotatedAHundredTimesUnderLoadFailsNoRequestAndEachNewHandshakePresentsTheNewOne(bool withChain)
     {
         var made = new List<X509Certificate2>();
         await using var vault = await KeyVaultEmulator.StartAsync();
@@ -34,7 +36,7 @@ public sealed class KestrelTlsRotationScenarioTests
             source.SecretNames = [SecretName];
             source.PollInterval = null;
             source.MinimumRefreshInterval = TimeSpan.Zero;
-        }));
+        }), withChain: withChain);
         var refresher = ((IConfiguration)server.App.Configuration).GetSecretRefreshers().Single();
         Assert.Equal(initial.Thumbprint, await server.HandshakeThumbprintAsync());
 

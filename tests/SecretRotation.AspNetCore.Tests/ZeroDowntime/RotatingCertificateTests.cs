@@ -9,7 +9,8 @@ namespace SecretRotation.AspNetCore.Tests.ZeroDowntime;
 
 public sealed class RotatingCertificateTests : IDisposable
 {
-    private const string Key = "Tls:Certificate";
+    // Unique per test: the rejection counter is process-wide and other test classes rotate certificates in parallel.
+    private readonly string Key = "Tls:Certificate-" + Guid.NewGuid().ToString("N");
 
     private readonly SettableConfiguration _values = new();
     private readonly IConfigurationRoot _configuration;
@@ -198,7 +199,7 @@ public sealed class RotatingCertificateTests : IDisposable
         return certificate;
     }
 
-    private static MeterListener ListenToRejections(List<string> rejections)
+    private MeterListener ListenToRejections(List<string> rejections)
     {
         var listener = new MeterListener
         {

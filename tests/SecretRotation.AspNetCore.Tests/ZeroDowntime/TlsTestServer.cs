@@ -41,7 +41,8 @@ internal sealed class TlsTestServer : IAsyncDisposable
         Action<IConfigurationBuilder> configure,
         Action<RotatingCertificateOptions>? options = null,
         bool requireClientCertificate = false,
-        ILoggerProvider? logs = null)
+        ILoggerProvider? logs = null,
+        bool withChain = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -52,15 +53,24 @@ internal sealed class TlsTestServer : IAsyncDisposable
 
         configure(builder.Configuration);
         builder.Services.AddRotatingCertificate(CertificateKey, options);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(https =>
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
         {
-            https.UseRotatingCertificate(kestrel.ApplicationServices, CertificateKey);
-            if (requireClientCertificate)
+            if (withChain)
             {
-                https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
-                https.AllowAnyClientCertificate();
+                listen.UseHttpsWithRotatingCertificate(CertificateKey);
+                return;
             }
-        })));
+
+            listen.UseHttps(https =>
+            {
+                https.UseRotatingCertificate(kestrel.ApplicationServices, CertificateKey);
+                if (requireClientCertificate)
+                {
+                    https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
+                    https.AllowAnyClientCertificate();
+                }
+            });
+        }));
         var app = builder.Build();
         var server = new TlsTestServer(app);
         app.MapGet("/ping", () => "ok");
@@ -86,17 +96,26 @@ internal sealed class TlsTestServer : IAsyncDisposable
     }
 
     /// <summary>A fresh TCP connection and TLS handshake: the thumbprint of the certificate the server presented.</summary>
-    public async Task<string> HandshakeThumbprintAsync(CancellationToken cancellationToken = default)
+    public async Task<string> HandshakeThumbprintAsync(CancellationToken cancellationToken = default) =>
+        (await HandshakeAsync(cancellationToken)).Leaf;
+
+    /// <summary>A fresh handshake: the presented certificate's thumbprint and those of the other certificates the server sent.</summary>
+    public async Task<(string Leaf, string[] Sent)> HandshakeAsync(CancellationToken cancellationToken = default)
     {
+        var sent = Array.Empty<string>();
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(IPAddress.Loopback, Address.Port, cancellationToken);
         await using var tls = new SslStream(tcp.GetStream());
         await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
         {
             TargetHost = "localhost",
-            RemoteCertificateValidationCallback = static (_, certificate, _, _) => TestCertificates.IsOurs(certificate),
+            RemoteCertificateValidationCallback = (_, certificate, chain, _) =>
+            {
+                sent = chain!.ChainPolicy.ExtraStore.Select(static c => c.Thumbprint).ToArray();
+                return TestCertificates.IsOurs(certificate);
+            },
         }, cancellationToken);
-        return tls.RemoteCertificate!.GetCertHashString();
+        return (tls.RemoteCertificate!.GetCertHashString(), sent);
     }
 
     public async ValueTask DisposeAsync()

@@ -15,8 +15,8 @@ namespace SecretRotation.Benchmarks.Harness.TlsRotation;
 /// <summary>
 /// Kestrel on <c>https://127.0.0.1</c> answering <c>GET /ping</c> with the certificate of the Key Vault certificate secret
 /// <see cref="SecretName"/>, read by <c>AddAzureKeyVaultSecrets</c> (real <c>SecretClient</c>, the emulator) through
-/// <see cref="RotatingCertificate"/>. Rotating: <c>UseRotatingCertificate</c>, each new handshake presents the current
-/// certificate. Not rotating (the restart strategy): the certificate read at start is Kestrel's fixed <c>ServerCertificate</c>.
+/// <see cref="RotatingCertificate"/>. Rotating: each new handshake presents the current
+/// certificate (<c>UseHttpsWithRotatingCertificate</c>, the chain-sending path). Not rotating (the restart strategy): the certificate read at start is Kestrel's fixed <c>ServerCertificate</c>.
 /// </summary>
 internal sealed class TlsHost : IAsyncDisposable
 {
@@ -49,17 +49,17 @@ internal sealed class TlsHost : IAsyncDisposable
             source.MinimumRefreshInterval = TimeSpan.Zero;
         });
         builder.Services.AddRotatingCertificate(Key);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen => listen.UseHttps(https =>
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen =>
         {
             if (rotating)
             {
-                https.UseRotatingCertificate(kestrel.ApplicationServices, Key);
+                listen.UseHttpsWithRotatingCertificate(Key);
             }
             else
             {
-                https.ServerCertificate = kestrel.ApplicationServices.GetRequiredKeyedService<RotatingCertificate>(Key).Current;
+                listen.UseHttps(kestrel.ApplicationServices.GetRequiredKeyedService<RotatingCertificate>(Key).Current!);
             }
-        })));
+        }));
         var app = builder.Build();
         app.MapGet("/ping", () => "ok");
         await app.StartAsync();

@@ -25,6 +25,8 @@ internal static class TlsRotationUnderLoadHarness
         output.WriteLine($"   load: {workers} closed-loop workers, each its own HttpClient, GET /ping; every 4th request closes its connection (new TCP + TLS handshake next);"
             + " a failed request is counted and retried after 10 ms. Latency = request sent -> body read, successful requests only.");
 
+        var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
+        output.WriteLine($"   machine: {Environment.ProcessorCount} cores, load average at start (1/5/15 min): {load}");
         await using var vault = await KeyVaultEmulator.StartAsync();
         var first = TlsCertificates.NewSecret(0);
         vault.SetSecret(TlsHost.SecretName, first.Value, first.ContentType);
@@ -106,7 +108,7 @@ internal static class TlsRotationUnderLoadHarness
         output.WriteLine("| Phase | duration | requests | failed | throughput | p50 | p95 | p99 | max | TLS handshakes |");
         output.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         Row(output, "steady (no rotation)", steady);
-        Row(output, $"{rotations} rotations via Key Vault + UseRotatingCertificate", rotating);
+        Row(output, $"{rotations} rotations via Key Vault + UseHttpsWithRotatingCertificate", rotating);
         Row(output, $"restart baseline: {restarts} host restarts", restarting);
         output.WriteLine();
         var notice = LatencySummary.From(noticeMs);
