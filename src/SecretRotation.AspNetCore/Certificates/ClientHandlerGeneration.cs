@@ -18,6 +18,8 @@ internal sealed class ClientHandlerGeneration(SocketsHttpHandler handler, long c
 
     public bool IsRetired => Volatile.Read(ref _retired) != 0;
 
+    public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
     public ITimer? DrainTimer { get; set; }
 
     /// <summary>Takes a lease unless the generation was retired meanwhile (then the caller takes the new one).</summary>

@@ -70,9 +70,6 @@ public sealed class RotatingCertificate : IDisposable
     /// <summary>The last good certificate with its chain, or <see langword="null"/> while none has been loaded.</summary>
     internal ParsedCertificate? CurrentParsed => Volatile.Read(ref _current);
 
-    /// <summary>Raised after <see cref="Current"/> changed (on the thread that reloaded the configuration).</summary>
-    internal event Action<RotatingCertificate>? Changed;
-
     /// <summary>Disposes the current and the replaced certificates and stops following the configuration.</summary>
     public void Dispose()
     {
@@ -102,7 +99,6 @@ public sealed class RotatingCertificate : IDisposable
         var value = _configuration[CertificateKey];
         var password = _passwordKey is null ? null : _configuration[_passwordKey];
         var hash = Hash(value, password);
-        ParsedCertificate? replaced = null;
         lock (_lock)
         {
             if (_disposed || (_current is { } current && CryptographicOperations.FixedTimeEquals(current.Hash, hash))
@@ -129,7 +125,7 @@ public sealed class RotatingCertificate : IDisposable
             }
 
             _lastRejectedHash = null;
-            replaced = _current;
+            var replaced = _current;
             ParsedCertificate next;
             try
             {
@@ -152,8 +148,6 @@ public sealed class RotatingCertificate : IDisposable
                 Retire(replaced);
             }
         }
-
-        Changed?.Invoke(this);
     }
 
     /// <summary>Disposes <paramref name="certificate"/> after the drain timeout (a handshake may have picked it a moment ago).</summary>

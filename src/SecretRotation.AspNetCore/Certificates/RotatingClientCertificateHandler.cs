@@ -33,14 +33,14 @@ internal sealed class RotatingClientCertificateHandler : HttpMessageHandler
     /// <summary>The certificate generation the next request is sent with (for tests).</summary>
     internal long HandlerGeneration => Volatile.Read(ref _current).CertificateGeneration;
 
-    /// <summary>Replaced handlers still finishing their requests (for tests).</summary>
+    /// <summary>Replaced handlers not disposed yet: still finishing their requests (for tests).</summary>
     internal int DrainingCount
     {
         get
         {
             lock (_lock)
             {
-                _draining.RemoveWhere(static generation => generation.Leases == 0 && generation.IsRetired);
+                _draining.RemoveWhere(static generation => generation.IsDisposed);
                 return _draining.Count;
             }
         }
@@ -129,7 +129,7 @@ internal sealed class RotatingClientCertificateHandler : HttpMessageHandler
             var next = Build();
             Volatile.Write(ref _current, next);
             CertificateLog.ClientHandlerSwapped(_logger, _certificate.CertificateKey, next.CertificateGeneration);
-            _draining.RemoveWhere(static generation => generation.Leases == 0 && generation.IsRetired);
+            _draining.RemoveWhere(static generation => generation.IsDisposed);
             _draining.Add(old);
             old.DrainTimer = _timeProvider.CreateTimer(static state =>
             {

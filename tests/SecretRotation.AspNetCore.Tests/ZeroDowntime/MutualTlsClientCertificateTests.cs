@@ -1,6 +1,9 @@
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using SecretRotation.AspNetCore.Certificates;
 using SecretRotation.TestSupport;
 
@@ -95,22 +98,59 @@ public sealed class MutualTlsClientCertificateTests : IAsyncLifetime
     }
 
     [Fact]
-    public void TheReplacedHandlerIsDisposedOnceItsRequestsFinished()
+    public async Task TheReplacedHandlerIsDisposedWhenItsLastRequestFinishes()
     {
-        _clientValues.Put(ClientKey, TestCertificates.Pfx(Make("a")));
-        var certificate = _services.GetRequiredKeyedService<RotatingCertificate>(ClientKey);
-        using var handler = new RotatingClientCertificateHandler(
-            certificate, null, TimeSpan.FromMinutes(1), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
-        Assert.Equal(1, handler.HandlerGeneration);
+        var old = Make("a");
+        _clientValues.Put(ClientKey, TestCertificates.Pfx(old));
+        using var handler = NewHandler(TimeProvider.System, NullLogger.Instance);
+        using var client = new HttpClient(handler, disposeHandler: false) { BaseAddress = _server.Address };
+        var slow = client.GetStringAsync("/slow");
+        await _server.SlowArrived.WithTimeout("the slow request to reach the server");
 
-        _clientValues.Put(ClientKey, TestCertificates.Pfx(Make("b")));
-        using var invoker = new HttpMessageInvoker(handler, disposeHandler: false);
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_server.Address, "/whoami"));
-        // The request itself fails (no server certificate trust configured for this bare handler); the swap happens first.
-        Assert.ThrowsAny<HttpRequestException>(() => invoker.Send(request, CancellationToken.None));
+        var replacement = Make("b");
+        _clientValues.Put(ClientKey, TestCertificates.Pfx(replacement));
+        Assert.Equal(replacement.Thumbprint, await client.GetStringAsync("/whoami"));
         Assert.Equal(2, handler.HandlerGeneration);
+        Assert.Equal(1, handler.DrainingCount);
+
+        _server.ReleaseSlow();
+        Assert.Equal(old.Thumbprint, await slow.WithTimeout("the slow request to finish"));
         Assert.Equal(0, handler.DrainingCount);
     }
+
+    [Fact]
+    public async Task AReplacedHandlerWhoseRequestOutlivesTheDrainTimeoutIsDisposedAnywayAndLogged()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var logs = new CapturingLoggerProvider();
+        using var loggerFactory = logs.CreateFactory();
+        var old = Make("a");
+        _clientValues.Put(ClientKey, TestCertificates.Pfx(old));
+        using var handler = NewHandler(clock, loggerFactory.CreateLogger("test"));
+        using var client = new HttpClient(handler, disposeHandler: false) { BaseAddress = _server.Address };
+        var slow = client.GetStringAsync("/slow");
+        await _server.SlowArrived.WithTimeout("the slow request to reach the server");
+
+        _clientValues.Put(ClientKey, TestCertificates.Pfx(Make("b")));
+        await client.GetStringAsync("/whoami");
+        clock.Advance(TimeSpan.FromSeconds(29));
+        Assert.Equal(1, handler.DrainingCount);
+        clock.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(0, handler.DrainingCount);
+        Assert.Single(logs.Entries, entry => entry.EventId.Id == 364);
+
+        // SocketsHttpHandler's Dispose closes idle connections only: the request already on the wire still completes.
+        _server.ReleaseSlow();
+        Assert.Equal(old.Thumbprint, await slow.WithTimeout("the request on the disposed handler to finish"));
+    }
+
+    private RotatingClientCertificateHandler NewHandler(TimeProvider clock, ILogger logger) => new(
+        _services.GetRequiredKeyedService<RotatingCertificate>(ClientKey),
+        static handler => handler.SslOptions.RemoteCertificateValidationCallback = static (_, certificate, _, _) => TestCertificates.IsOurs(certificate),
+        TimeSpan.FromSeconds(30),
+        clock,
+        logger);
 
     private IHttpClientFactory Factory => _services.GetRequiredService<IHttpClientFactory>();
 
