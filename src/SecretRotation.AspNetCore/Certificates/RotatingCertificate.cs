@@ -67,6 +67,9 @@ public sealed class RotatingCertificate : IDisposable
     /// <summary>0 while no certificate has been loaded, 1 for the first, +1 per replacement.</summary>
     public long Generation => Volatile.Read(ref _current)?.Generation ?? 0;
 
+    /// <summary>How long a replaced certificate (or client handler) is kept.</summary>
+    internal TimeSpan DrainTimeout => _drainTimeout;
+
     /// <summary>The last good certificate with its chain, or <see langword="null"/> while none has been loaded.</summary>
     internal ParsedCertificate? CurrentParsed => Volatile.Read(ref _current);
 

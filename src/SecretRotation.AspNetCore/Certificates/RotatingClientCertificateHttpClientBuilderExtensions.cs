@@ -30,21 +30,13 @@ public static class RotatingClientCertificateHttpClientBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(certificateKey);
-        var drainTimeout = new RotatingCertificateOptions().DrainTimeout;
-        if (configure is not null)
-        {
-            var probe = new RotatingCertificateOptions();
-            configure(probe);
-            drainTimeout = probe.DrainTimeout;
-        }
-
         builder.Services.AddRotatingCertificate(certificateKey, configure);
         builder.ConfigurePrimaryHttpMessageHandler(provider =>
         {
             var certificate = provider.GetRequiredKeyedService<RotatingCertificate>(certificateKey);
             var logger = provider.GetService<ILoggerFactory>()?.CreateLogger<RotatingCertificate>() ?? (ILogger)NullLogger.Instance;
             return new RotatingClientCertificateHandler(
-                certificate, configureHandler, drainTimeout, provider.GetService<TimeProvider>() ?? TimeProvider.System, logger);
+                certificate, configureHandler, certificate.DrainTimeout, provider.GetService<TimeProvider>() ?? TimeProvider.System, logger);
         });
         return builder;
     }
