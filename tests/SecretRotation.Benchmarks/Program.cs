@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Running;
 using SecretRotation.Benchmarks.Harness;
 using SecretRotation.Benchmarks.Harness.Mirror;
+using SecretRotation.Benchmarks.Harness.TlsRotation;
 using SecretRotation.Benchmarks.Infrastructure;
 
 namespace SecretRotation.Benchmarks;
@@ -32,6 +33,10 @@ public static class Program
                                          mirrored rotation and per quiet poll for 30 secrets (no targets; sanity checks only)
           expiry-memory [--reloads N]    managed heap before/after N reloads (default 10,000) of 20 secrets near expiry, new versions
                                          each time (target: flat within 1 MiB)
+          rotation-under-load [--rotations N] [--restarts N] [--workers N] [--seconds N]
+                                         Kestrel TLS: HTTPS load (8 workers, new handshakes) steady, during N certificate rotations through
+                                         the Key Vault emulator (default 100), and during host restarts (the old strategy, default 20):
+                                         throughput, p50/p99, failed requests, restart downtime (targets: 0 failed, p99 <= 2x steady)
           all                            rotation-latency, noop-triggers, key-vault, vault, events, push-amplification, mirror and
                                          expiry-memory, with their defaults
           idle-cost [--seconds N] [--files N]
@@ -72,6 +77,13 @@ public static class Program
                 case "expiry-memory":
                     return await ExpiryMemoryHarness.RunAsync(
                         HarnessArguments.PositiveInt(rest, "--reloads", ExpiryMemoryHarness.DefaultReloads), Console.Out);
+                case "rotation-under-load":
+                    return await TlsRotationUnderLoadHarness.RunAsync(
+                        HarnessArguments.PositiveInt(rest, "--rotations", TlsRotationUnderLoadHarness.DefaultRotations),
+                        HarnessArguments.PositiveInt(rest, "--restarts", TlsRotationUnderLoadHarness.DefaultRestarts),
+                        HarnessArguments.PositiveInt(rest, "--workers", TlsRotationUnderLoadHarness.DefaultWorkers),
+                        HarnessArguments.PositiveInt(rest, "--seconds", TlsRotationUnderLoadHarness.DefaultSeconds),
+                        Console.Out);
                 case "all":
                     var latency = await RotationLatencyHarness.RunAsync(RotationLatencyHarness.DefaultSwaps, Console.Out);
                     Console.Out.WriteLine();
