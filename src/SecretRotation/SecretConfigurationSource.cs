@@ -70,6 +70,17 @@ public abstract class SecretConfigurationSource : IConfigurationSource
     /// <value>Default 30 seconds. Positive and at most one day, or <see cref="Timeout.InfiniteTimeSpan"/>.</value>
     public TimeSpan ReadTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long the value a key had before it changed (or was removed) stays readable through <see cref="ISecretHistory"/>,
+    /// so both sides of a rotation can accept the old and the new secret for a while. <see cref="TimeSpan.Zero"/> keeps
+    /// nothing. It is off by default because a replaced secret kept in memory widens its exposure (a memory dump, a debugger,
+    /// a bug that reads it): turn it on only for the sources whose secrets need a grace window, and keep it as short as the
+    /// other side needs to switch. Previous values are never part of the configuration's data, never logged, and are dropped
+    /// on this source's <see cref="TimeProvider"/> when the window has passed.
+    /// </summary>
+    /// <value>Default <see cref="TimeSpan.Zero"/> (off). Not negative, at most 30 days.</value>
+    public TimeSpan PreviousValueWindow { get; set; }
+
     /// <summary>The clock for every delay, timer and timestamp.</summary>
     /// <value>Default <see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using SecretRotation;
 using SecretRotation.DependencyInjection;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -9,12 +10,14 @@ public static class SecretRotationServiceCollectionExtensions
 {
     /// <summary>
     /// Connects the secret sources already added to the app's configuration to the host: from host start on they log
-    /// through the app's <c>ILoggerFactory</c>. Safe to call more than once.
+    /// through the app's <c>ILoggerFactory</c>. Registers <see cref="ISecretHistory"/>, which reads the previous values the
+    /// sources keep (<see cref="SecretConfigurationSource.PreviousValueWindow"/>). Safe to call more than once.
     /// </summary>
     public static IServiceCollection AddSecretRotation(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SecretRotationAttacher>());
+        services.TryAddSingleton<ISecretHistory, SecretHistory>();
         return services;
     }
 }

@@ -23,6 +23,12 @@ internal sealed record RefreshSettings(
     /// <summary>The longest <see cref="SecretConfigurationSource.ReadTimeout"/> other than infinite.</summary>
     public static readonly TimeSpan LongestReadTimeout = TimeSpan.FromDays(1);
 
+    /// <summary>The longest <see cref="SecretConfigurationSource.PreviousValueWindow"/>.</summary>
+    public static readonly TimeSpan LongestPreviousValueWindow = TimeSpan.FromDays(30);
+
+    /// <summary>How long a replaced value stays readable through <see cref="ISecretHistory"/>; zero keeps nothing.</summary>
+    public TimeSpan PreviousValueWindow { get; init; }
+
     public static RefreshSettings From(SecretConfigurationSource source)
     {
         ArgumentNullException.ThrowIfNull(source);
@@ -61,6 +67,11 @@ internal sealed record RefreshSettings(
             throw new ArgumentOutOfRangeException(nameof(source), source.ReadTimeout, "ReadTimeout must be positive and at most one day, or Timeout.InfiniteTimeSpan to turn it off.");
         }
 
+        if (source.PreviousValueWindow < TimeSpan.Zero || source.PreviousValueWindow > LongestPreviousValueWindow)
+        {
+            throw new ArgumentOutOfRangeException(nameof(source), source.PreviousValueWindow, "PreviousValueWindow must not be negative, and at most 30 days.");
+        }
+
         ArgumentNullException.ThrowIfNull(source.TimeProvider);
         ArgumentNullException.ThrowIfNull(source.Randomizer);
         return new RefreshSettings(
@@ -75,7 +86,10 @@ internal sealed record RefreshSettings(
             source.ReadTimeout,
             source.TimeProvider,
             source.LoggerFactory,
-            source.Randomizer);
+            source.Randomizer)
+        {
+            PreviousValueWindow = source.PreviousValueWindow,
+        };
     }
 
     /// <summary>The next poll delay: the interval shortened or lengthened by up to <see cref="PollJitter"/>.</summary>

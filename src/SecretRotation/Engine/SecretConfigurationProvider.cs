@@ -52,6 +52,8 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
         _health = new SourceHealth(source.Name, settings.Optional, settings.ExpiryWarningWindow);
         _hasExplicitLoggerFactory = settings.LoggerFactory is not null;
         _logger = settings.LoggerFactory?.CreateLogger(SecretRotationDiagnostics.MeterName) ?? NullLogger.Instance;
+        // Issue 11: the values replaced keys had, for ISecretHistory (kept outside Data).
+        PreviousValues = new PreviousValues(settings.PreviousValueWindow, _time);
     }
 
     public string SourceName => _source.Name;
@@ -60,6 +62,9 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
     internal Task Completion => _loop ?? Task.CompletedTask;
 
     internal ISecretSource Source => _source;
+
+    /// <summary>Issue 11: the values replaced keys had, read through <see cref="ISecretHistory"/>.</summary>
+    internal PreviousValues PreviousValues { get; }
 
     public SecretSourceStatus Status
     {
@@ -242,6 +247,7 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
         }
 
         Complete(waiters, new ObjectDisposedException(nameof(SecretConfigurationProvider)));
+        PreviousValues.Dispose(); // Issue 11
         SecretRotationTelemetry.Untrack(this);
         if (loadInProgress)
         {
@@ -434,6 +440,9 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
         var changedKeys = ReferenceEquals(set, previous) ? [] : SecretSetDiff.All(previous, set);
         if (!ReferenceEquals(set, previous))
         {
+            // Issue 11: recorded before the swap, so old or new is always readable.
+            PreviousValues.Record(previous, set);
+
             List<(string Key, SecretEntry Entry)> warnings;
             lock (_gate)
             {
