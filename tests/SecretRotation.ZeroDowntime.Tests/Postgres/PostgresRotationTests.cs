@@ -78,7 +78,13 @@ public sealed partial class PostgresRotationTests(PostgresFixture fixture, ITest
         vault.SetSecret("Db--Password", password);
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Db:ConnectionString"] = RotationScenario.ConnectionString(server) })
-            .AddAzureKeyVaultSecrets(vault.CreateClient(TestSecretClientOptions.ZeroDelayRetries()), source => source.PollInterval = TimeSpan.FromHours(1))
+            .AddAzureKeyVaultSecrets(vault.CreateClient(TestSecretClientOptions.ZeroDelayRetries()), source =>
+            {
+                // Named secrets are fetched at every read. A whole-vault read finds changes by the listing's `updated`, which
+                // has whole seconds: rotations here come a few tenths of a second apart, far faster than any real one.
+                source.SecretNames = ["Db--User", "Db--Password"];
+                source.PollInterval = TimeSpan.FromHours(1);
+            })
             .Build();
         var refresher = configuration.GetSecretRefreshers().Single();
 
@@ -161,12 +167,12 @@ public sealed partial class PostgresRotationTests(PostgresFixture fixture, ITest
         for (var rotation = 1; rotation <= Rotations; rotation++)
         {
             var oldUser = configuration["Db:username"]!;
-            var oldLease = vault.ActiveLeases.Single(active => active.Username == oldUser);
+            DateTimeOffset Expiry() => vault.ActiveLeases.Single(active => active.Username == oldUser).ExpireTime;   // renewals move it
 
             // Vault time passes (in steps finer as the lease nears its end): a renewal, capped by the max TTL, then new credentials.
             for (var step = 0; configuration["Db:username"] == oldUser; step++)
             {
-                var left = oldLease.ExpireTime - vaultClock.GetUtcNow();
+                var left = Expiry() - vaultClock.GetUtcNow();
                 Assert.True(step < 200 && left > TimeSpan.Zero, $"rotation {rotation}: no new credentials were read before the old lease expired");
                 await engine.AdvanceAsync(TimeSpan.FromTicks(Math.Min(TimeSpan.FromMinutes(1).Ticks, left.Ticks / 4)));
             }
@@ -175,8 +181,9 @@ public sealed partial class PostgresRotationTests(PostgresFixture fixture, ITest
             await scenario.WaitForSessionsGoneAsync(oldUser, DateTime.UtcNow.AddYears(1), $"rotation {rotation} (lease of {oldUser})");
 
             // The old lease expires: the emulator revokes it on the server (sessions terminated, role dropped).
-            await engine.AdvanceAsync(oldLease.ExpireTime - vaultClock.GetUtcNow());
-            var revoked = await revocations.Reader.ReadAsync(timeout.Token).AsTask().WithTimeout($"the revocation of {oldUser}");
+            await engine.AdvanceAsync(Expiry() - vaultClock.GetUtcNow());
+            var revoked = await revocations.Reader.ReadAsync(timeout.Token).AsTask()
+                .WithTimeout($"the revocation of {oldUser} (rotation {rotation}; database failures: {string.Join(" | ", vault.DatabaseFailures.Select(f => f.Message + " " + f.InnerException?.Message))})");
             Assert.Equal(oldUser, revoked.User);
             scenario.Revoked(revoked);
             Assert.Equal(0L, await server.ScalarAsync<long>($"select count(*) from pg_roles where rolname = '{oldUser}'"));
