@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using System.Threading.Channels;
 using Microsoft.Extensions.Time.Testing;
 using SecretRotation.TestSupport;
@@ -40,7 +41,12 @@ public sealed class VaultDatabaseStatementsTests
     {
         await using var emulator = await StartAsync();
         var options = Role(TimeSpan.FromHours(1), TimeSpan.FromHours(2));
-        options.ExecuteAsync = (_, _) => throw new InvalidOperationException("the database is down");
+        string? statement = null;
+        options.ExecuteAsync = (statements, _) =>
+        {
+            statement = statements[0];
+            throw new InvalidOperationException("the database is down");
+        };
         emulator.AddDatabaseRole("app", options);
         using var wire = new VaultWire(emulator, _timeout);
 
@@ -51,6 +57,9 @@ public sealed class VaultDatabaseStatementsTests
         var failure = Assert.Single(emulator.DatabaseFailures);
         Assert.StartsWith("Creating the credentials of user v-root-app-", failure.Message, StringComparison.Ordinal);
         Assert.Equal("the database is down", failure.InnerException!.Message);
+        var password = Assert.Single(Regex.Matches(statement!, "PASSWORD '([^']+)'")).Groups[1].Value;
+        Assert.DoesNotContain(password, creds.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain(password, failure.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
