@@ -16,7 +16,7 @@ public sealed class QueryLoad : IAsyncDisposable
 
     private const int MaxQueriesPerWorker = 5_000_000;
 
-    private readonly IRotatingClient<NpgsqlDataSource> _client;
+    private readonly Func<IRotatingClient<NpgsqlDataSource>> _client;
     private readonly List<QueryRecord>[] _records;
     private readonly List<QueryFailure> _failures = [];
     private readonly long[] _workerGeneration;
@@ -24,7 +24,10 @@ public sealed class QueryLoad : IAsyncDisposable
     private readonly CancellationTokenSource _stop;
     private readonly Task[] _workers;
 
-    public QueryLoad(IRotatingClient<NpgsqlDataSource> client, int workers, CancellationToken cancellationToken)
+    /// <param name="client">The app's rotating data source, asked before every query (a restart replaces the app, and with it this).</param>
+    /// <param name="workers">How many loops.</param>
+    /// <param name="cancellationToken">Stops the loops.</param>
+    public QueryLoad(Func<IRotatingClient<NpgsqlDataSource>> client, int workers, CancellationToken cancellationToken)
     {
         _client = client;
         _records = [.. Enumerable.Range(0, workers).Select(_ => new List<QueryRecord>(4096))];
@@ -86,7 +89,7 @@ public sealed class QueryLoad : IAsyncDisposable
             long generation = 0;
             try
             {
-                using var lease = _client.Lease();
+                using var lease = _client().Lease();
                 generation = lease.Generation;
                 await using var connection = await lease.Client.OpenConnectionAsync(token);
                 await using var command = new NpgsqlCommand(Query, connection);
@@ -105,7 +108,18 @@ public sealed class QueryLoad : IAsyncDisposable
             {
                 lock (_failures)
                 {
-                    _failures.Add(new QueryFailure(worker, generation, exception.GetType().Name, (exception as PostgresException)?.SqlState, exception.Message));
+                    _failures.Add(new QueryFailure(
+                        worker, generation, DateTime.UtcNow, exception.GetType().Name, (exception as PostgresException)?.SqlState, exception.Message));
+                }
+
+                // A failed query is tried again shortly, as a client would (no failure is expected outside a restart).
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(10), token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
                 }
 
                 continue;

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
-using SecretRotation.TestSupport;
 
 namespace SecretRotation.ZeroDowntime.Tests.Postgres;
 
@@ -21,6 +20,7 @@ public sealed class RotationScenario : IAsyncDisposable
     private static readonly TimeSpan s_waitLimit = TimeSpan.FromSeconds(60);
 
     private readonly PostgresServer _server;
+    private readonly IConfiguration _configuration;
     private readonly ServiceProvider _services;
     private readonly FakeTimeProvider _clientClock = new(DateTimeOffset.UtcNow);
     private readonly List<Revocation> _revocations = [];
@@ -29,6 +29,7 @@ public sealed class RotationScenario : IAsyncDisposable
     private RotationScenario(PostgresServer server, IConfiguration configuration, CancellationToken cancellationToken)
     {
         _server = server;
+        _configuration = configuration;
         var services = new ServiceCollection()
             .AddSingleton(configuration)
             .AddSingleton<TimeProvider>(_clientClock)
@@ -36,7 +37,7 @@ public sealed class RotationScenario : IAsyncDisposable
             .AddRotatingNpgsql();
         _services = services.BuildServiceProvider();
         Client = _services.GetRequiredService<IRotatingClient<NpgsqlDataSource>>();
-        _load = new QueryLoad(Client, Workers, cancellationToken);
+        _load = new QueryLoad(() => Client, Workers, cancellationToken);
     }
 
     public IRotatingClient<NpgsqlDataSource> Client { get; }
@@ -125,43 +126,47 @@ public sealed class RotationScenario : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the load; returns every query, failure and revocation of the run.</summary>
+    public async Task<ScenarioRun> StopAsync()
+    {
+        var records = await _load.StopAsync();
+        lock (_revocations)
+        {
+            return new ScenarioRun(records, _load.Failures, [.. _revocations], Client.Generation);
+        }
+    }
+
     /// <summary>
     /// Stops the load and checks the run: no failed query, every generation up to the last took load, and no query ran on a
     /// session authenticated with a credential after that credential's revocation. Returns the figures.
     /// </summary>
     public async Task<ScenarioFigures> StopAndVerifyAsync(int rotations, string scenario)
     {
-        var records = await _load.StopAsync();
-        var failures = _load.Failures;
+        var run = await StopAsync();
+        var failures = run.Failures;
         Assert.True(failures.Count == 0, $"{failures.Count} failed queries in {scenario}; first: {string.Join(" | ", failures.Take(5))}");
-        Assert.Equal(rotations + 1, Client.Generation);
-        var generations = records.Select(record => record.Generation).ToHashSet();
+        Assert.Equal(rotations + 1, run.LastGeneration);
+        var generations = run.Records.Select(record => record.Generation).ToHashSet();
         for (long generation = 1; generation <= rotations + 1; generation++)
         {
             Assert.True(generations.Contains(generation), $"no query ran on generation {generation}");
         }
 
-        Revocation[] revocations;
-        lock (_revocations)
-        {
-            revocations = [.. _revocations];
-        }
-
-        Assert.True(revocations.Length >= rotations, $"{revocations.Length} revocations recorded for {rotations} rotations");
-        var byUser = revocations.ToLookup(revocation => revocation.User, StringComparer.Ordinal);
-        var violations = records
-            .Where(record => byUser[record.User].Any(revoked => record.BackendStart < revoked.SessionsStartedBefore && record.RanAt > revoked.RevokedAt))
-            .Take(5)
-            .ToList();
+        Assert.True(run.Revocations.Count >= rotations, $"{run.Revocations.Count} revocations recorded for {rotations} rotations");
+        var violations = run.QueriesAfterRevocation().Take(5).ToList();
         Assert.True(violations.Count == 0, $"queries ran on sessions authenticated with a revoked credential: {string.Join(" | ", violations)}");
-        return ScenarioFigures.From(scenario, rotations, records, failures.Count, revocations.Length);
+        return ScenarioFigures.From(scenario, rotations, run.Records, failures.Count, run.Revocations.Count);
     }
 
     public async ValueTask DisposeAsync()
     {
         await _load.DisposeAsync();
         await _services.DisposeAsync();
+        (_configuration as IDisposable)?.Dispose();
     }
+
+    /// <summary>A UTC time as a PostgreSQL timestamptz literal.</summary>
+    public static string Sql(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture) + "+00";
 
     /// <summary>A random password of letters and digits (safe inside a SQL literal).</summary>
     public static string NewPassword() => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18)).ToLowerInvariant();
