@@ -97,14 +97,23 @@ public sealed class SecretValuesNeverLeakTests : IDisposable
             string.Join('\n', configuration.Providers.Select(p => p.ToString())),
             new SecretEntry("leak-canary-user", "v1").ToString(),
             new SecretSet([new("k", new SecretEntry("leak-canary-user"))]).ToString(),
-            observed.ToString());
+            Snapshot(observed));
         foreach (var secret in Secrets)
         {
             Assert.DoesNotContain(secret, everything, StringComparison.Ordinal);
         }
     }
 
-    private static MeterListener ListenToMetrics(StringBuilder observed)
+    /// <summary>What the listeners recorded so far; under their lock, since tests running beside this one keep measuring.</summary>
+    internal static string Snapshot(StringBuilder observed)
+    {
+        lock (observed)
+        {
+            return observed.ToString();
+        }
+    }
+
+    internal static MeterListener ListenToMetrics(StringBuilder observed)
     {
         var listener = new MeterListener
         {
@@ -136,7 +145,7 @@ public sealed class SecretValuesNeverLeakTests : IDisposable
         return listener;
     }
 
-    private static ActivityListener ListenToTraces(StringBuilder observed)
+    internal static ActivityListener ListenToTraces(StringBuilder observed)
     {
         var listener = new ActivityListener
         {

@@ -7,10 +7,10 @@ namespace SecretRotation.AspNetCore.HealthChecks;
 
 /// <summary>
 /// Reads every secret source's status: Unhealthy when a required source has never loaded; Degraded when one is stale, fails
-/// repeatedly, or holds secrets near expiry, or when Key Vault announced an expiry; Healthy otherwise. The description and
-/// data name sources, keys and secrets, never values.
+/// repeatedly, or holds secrets near expiry, or when Key Vault announced an expiry, or when rebuilding a rotating client
+/// keeps failing; Healthy otherwise. The description and data name sources, keys, secrets and client types, never values.
 /// </summary>
-internal sealed class SecretRotationHealthCheck(IConfiguration configuration, SecretRotationHealthCheckOptions options, ExpiryAlerts alerts, TimeProvider timeProvider) : IHealthCheck
+internal sealed class SecretRotationHealthCheck(IConfiguration configuration, SecretRotationHealthCheckOptions options, ExpiryAlerts alerts, TimeProvider timeProvider, IRotatingClientHealth? rotatingClients = null) : IHealthCheck
 {
     /// <summary>The most names one problem lists in the description; the rest are counted.</summary>
     internal const int MaxNamesPerProblem = 10;
@@ -72,13 +72,27 @@ internal sealed class SecretRotationHealthCheck(IConfiguration configuration, Se
             data["keyVaultExpiryAlerts"] = announced.Length <= MaxAlertsInData ? announced : announced[..MaxAlertsInData];
         }
 
+        // Issue 11: a rotating client whose rebuild keeps failing still serves with the previous credentials.
+        var clients = rotatingClients?.GetStatuses() ?? [];
+        foreach (var client in clients)
+        {
+            if (client.ConsecutiveFailures >= options.FailureThreshold)
+            {
+                degraded.Add(string.Create(CultureInfo.InvariantCulture, $"rotating {client.ClientType} ({client.Section}) failed {client.ConsecutiveFailures} rebuilds in a row ({client.LastFailureType}); generation {client.Generation} still in use"));
+            }
+
+            data[$"rotating {client.ClientType} ({client.Section})"] = client.ToString();
+        }
+
         var problems = unhealthy.Concat(degraded).ToArray();
         var healthStatus = unhealthy.Count > 0 ? context.Registration.FailureStatus
             : degraded.Count > 0 ? HealthStatus.Degraded
             : HealthStatus.Healthy;
         var description = problems.Length > 0
             ? string.Join("; ", problems)
-            : string.Create(CultureInfo.InvariantCulture, $"{refreshers.Count} secret source(s) healthy");
+            : clients.Count == 0
+                ? string.Create(CultureInfo.InvariantCulture, $"{refreshers.Count} secret source(s) healthy")
+                : string.Create(CultureInfo.InvariantCulture, $"{refreshers.Count} secret source(s) and {clients.Count} rotating client(s) healthy");
         if (description.Length > MaxDescriptionLength)
         {
             description = string.Concat(description.AsSpan(0, MaxDescriptionLength - 1), "…");

@@ -15,7 +15,10 @@ public sealed class SecretRotationHealthCheckOptions
     /// <value>Default 15 minutes (three polls of a Key Vault source).</value>
     public TimeSpan? StalenessThreshold { get; set; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>A source that failed this many reads in a row is reported Degraded (it keeps serving its last good data).</summary>
+    /// <summary>
+    /// A source that failed this many reads in a row is reported Degraded (it keeps serving its last good data), and so is a
+    /// rotating client whose rebuild failed this many times in a row (it keeps serving its previous instance).
+    /// </summary>
     /// <value>Default 3.</value>
     public int FailureThreshold { get; set; } = 3;
 

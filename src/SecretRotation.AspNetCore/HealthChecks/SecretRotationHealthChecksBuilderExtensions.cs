@@ -16,7 +16,9 @@ public static class SecretRotationHealthChecksBuilderExtensions
     /// <see cref="SecretRotationHealthCheckOptions.StalenessThreshold"/>, when it failed
     /// <see cref="SecretRotationHealthCheckOptions.FailureThreshold"/> reads in a row, when it holds secrets near expiry, or
     /// when Key Vault announced that a secret nears expiry or expired (through <c>MapSecretRotationEvents</c> or the Service
-    /// Bus receiver); Healthy otherwise. The description and data name sources, keys and secrets, never values. Uses the
+    /// Bus receiver), or when a client registered with <c>AddRotatingClient</c> failed
+    /// <see cref="SecretRotationHealthCheckOptions.FailureThreshold"/> rebuilds in a row (it keeps serving with its previous
+    /// instance); Healthy otherwise. The description and data name sources, keys and secrets, never values. Uses the
     /// <see cref="TimeProvider"/> registered in the container, else the system clock.
     /// </summary>
     /// <returns>The same <paramref name="builder"/>.</returns>
@@ -40,7 +42,8 @@ public static class SecretRotationHealthChecksBuilderExtensions
                 provider.GetRequiredService<IConfiguration>(),
                 options,
                 provider.GetRequiredService<ExpiryAlerts>(),
-                provider.GetService<TimeProvider>() ?? TimeProvider.System),
+                provider.GetService<TimeProvider>() ?? TimeProvider.System,
+                provider.GetService<IRotatingClientHealth>()),
             failureStatus: null,
             tags: options.Tags.ToArray()));
     }

@@ -5,7 +5,7 @@ using Npgsql;
 namespace SecretRotation.ZeroDowntime.Tests.Postgres;
 
 /// <summary>
-/// The "PostgreSQL with Npgsql" recipe of docs/zero-downtime-postgres.md, as the scenarios use it: an
+/// The "PostgreSQL with Npgsql" recipe of docs/zero-downtime.md, as the scenarios use it: an
 /// <see cref="NpgsqlDataSource"/> rebuilt when <c>Db:User</c> or <c>Db:Password</c> change, warmed (and so its credentials
 /// checked) before it is swapped in; the replaced one drains and is disposed, which closes its connections.
 /// </summary>

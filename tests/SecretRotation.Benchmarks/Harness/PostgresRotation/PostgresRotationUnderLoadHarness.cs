@@ -7,7 +7,7 @@ namespace SecretRotation.Benchmarks.Harness.PostgresRotation;
 
 /// <summary>
 /// <c>rotation-under-load-postgres</c>: the PostgreSQL scenarios of issue 11 as figures. A real cluster (initdb in a temp
-/// directory), 8 workers querying a rotating <c>NpgsqlDataSource</c> (the recipe of docs/zero-downtime-postgres.md); for each
+/// directory), 8 workers querying a rotating <c>NpgsqlDataSource</c> (the recipe of docs/zero-downtime.md); for each
 /// pattern (volume, two users A/B through Key Vault, Vault dynamic credentials) a steady phase and N rotations back to back
 /// (each: rotate, the app switches and drains, the old credential is revoked); then the restart baseline (each rotation
 /// picked up by stopping the app and starting a new one). Targets: 0 failed queries during rotations, p99 during rotations
