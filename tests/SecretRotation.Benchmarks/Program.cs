@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Running;
 using SecretRotation.Benchmarks.Harness;
 using SecretRotation.Benchmarks.Harness.Mirror;
+using SecretRotation.Benchmarks.Harness.PostgresRotation;
 using SecretRotation.Benchmarks.Harness.TlsRotation;
 using SecretRotation.Benchmarks.Infrastructure;
 
@@ -31,6 +32,10 @@ public static class Program
           mirror                         Vault Mirror service over both emulators: Key Vault write -> new Vault version with Event Grid push
                                          (100 rotations) and with the 5-min poll (computed, confirmed on a fake clock), requests per
                                          mirrored rotation and per quiet poll for 30 secrets (no targets; sanity checks only)
+          rotation-under-load-postgres [--rotations N] [--restarts N] [--seconds N]
+                                         PostgreSQL (a cluster of its own, initdb): 8 workers querying a rotating NpgsqlDataSource, steady
+                                         vs N rotations (default 100) per pattern (volume, two users via Key Vault, Vault dynamic
+                                         credentials) vs app restarts (default 20): throughput, p50/p99, failed queries, restart downtime
           expiry-memory [--reloads N]    managed heap before/after N reloads (default 10,000) of 20 secrets near expiry, new versions
                                          each time (target: flat within 1 MiB)
           rotation-under-load [--rotations N] [--restarts N] [--workers N] [--seconds N]
@@ -74,6 +79,12 @@ public static class Program
                     return await MirrorHarness.RunAsync(Console.Out);
                 case "push-amplification":
                     return await PushAmplificationHarness.RunAsync(Console.Out);
+                case "rotation-under-load-postgres":
+                    return await PostgresRotationUnderLoadHarness.RunAsync(
+                        HarnessArguments.PositiveInt(rest, "--rotations", PostgresRotationUnderLoadHarness.DefaultRotations),
+                        HarnessArguments.PositiveInt(rest, "--restarts", PostgresRotationUnderLoadHarness.DefaultRestarts),
+                        HarnessArguments.PositiveInt(rest, "--seconds", PostgresRotationUnderLoadHarness.DefaultSeconds),
+                        Console.Out);
                 case "expiry-memory":
                     return await ExpiryMemoryHarness.RunAsync(
                         HarnessArguments.PositiveInt(rest, "--reloads", ExpiryMemoryHarness.DefaultReloads), Console.Out);

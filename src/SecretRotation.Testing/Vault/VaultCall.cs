@@ -40,6 +40,12 @@ internal sealed class VaultCall
     /// <summary>The caller's live token, set once the token check passed.</summary>
     public VaultToken? Token { get; set; }
 
+    /// <summary>
+    /// Work an endpoint left to run after the state lock is released (statements on a real database); its answer replaces the
+    /// one the endpoint returned.
+    /// </summary>
+    public Func<CancellationToken, Task<VaultResponse>>? Deferred { get; set; }
+
     /// <summary>The token named by the request headers, without parsing the rest of the request.</summary>
     public static string ReadToken(HttpRequest request)
     {

@@ -5,7 +5,8 @@ namespace SecretRotation.Testing;
 
 /// <summary>
 /// The database secrets engine's <c>{mount}/creds/{role}</c>: new credentials and a renewable lease per read. The caller holds the
-/// state lock.
+/// state lock. A role with a real database creates the user first (after the lock is released) and issues the lease only once
+/// that succeeded, as the plugin does; a failure answers 500.
 /// </summary>
 internal static class VaultDatabaseEndpoints
 {
@@ -46,9 +47,9 @@ internal static class VaultDatabaseEndpoints
             TokenId = token.Id,
             DefaultTtl = role.DefaultTtl,
             MaxTtl = role.MaxTtl,
+            Role = role.ExecuteAsync is null ? null : role,
         };
-        state.AddLease(lease);
-        return VaultResponse.Ok(new VaultEnvelope
+        var answer = VaultResponse.Ok(new VaultEnvelope
         {
             LeaseId = lease.LeaseId,
             Renewable = true,
@@ -63,6 +64,35 @@ internal static class VaultDatabaseEndpoints
             Warnings = warning is null ? null : [warning],
             MountType = "database",
         });
+        if (lease.Role is null)
+        {
+            state.AddLease(lease);
+            return answer;
+        }
+
+        call.Deferred = async cancellationToken =>
+        {
+            try
+            {
+                await state.Database.CreateAsync(role, lease.Lease.Username, lease.Password, lease.Lease.ExpireTime, cancellationToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // Vault's wording; the driver's message stays out of the answer (the statements hold the password).
+                return VaultResponse.Error(
+                    StatusCodes.Status500InternalServerError,
+                    $"1 error occurred:\n\t* failed to create user: {exception.GetType().Name}\n\n");
+            }
+
+            lock (state.Gate)
+            {
+                state.AddLease(lease);
+                state.Database.Track(lease);
+            }
+
+            return answer;
+        };
+        return answer;
     }
 
     /// <summary>

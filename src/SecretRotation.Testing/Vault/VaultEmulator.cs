@@ -89,6 +89,12 @@ public sealed class VaultEmulator : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Failures of database roles' statements (<see cref="VaultDatabaseRoleOptions.ExecuteAsync"/>): creations and renewals that
+    /// failed, and revocations that failed every attempt. Each names the operation and user; the driver's exception is the inner one.
+    /// </summary>
+    public IReadOnlyList<Exception> DatabaseFailures => _state.Database.Failures;
+
     /// <summary>Starts an emulator on a free loopback port.</summary>
     /// <param name="options">Settings; default <see langword="null"/> for the defaults of <see cref="VaultEmulatorOptions"/>.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
@@ -450,6 +456,38 @@ public sealed class VaultEmulator : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Adds a database secrets engine role that may run its statements against a real database (see
+    /// <see cref="VaultDatabaseRoleOptions"/>): reading <c>{mount}/creds/{role}</c> creates the user, renewing the lease renews
+    /// it, and the lease's end (revocation, its token's end, or expiry on the emulator clock) revokes it.
+    /// </summary>
+    /// <param name="role">The role name.</param>
+    /// <param name="options">TTLs, mount path, statements and the callback that runs them.</param>
+    /// <exception cref="ArgumentException">The default TTL is greater than the max TTL, or the role name contains '/'.</exception>
+    public void AddDatabaseRole(string role, VaultDatabaseRoleOptions options)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(role);
+        ArgumentNullException.ThrowIfNull(options);
+        ValidateTtls(options.DefaultTtl, options.MaxTtl);
+        if (role.Contains('/', StringComparison.Ordinal))
+        {
+            throw new ArgumentException("A role name cannot contain '/'.", nameof(role));
+        }
+
+        var path = MountPath(options.MountPath, nameof(options));
+        lock (_state.Gate)
+        {
+            var mount = _state.GetOrAddMount(path, "database", () => new VaultMount(path, "database"));
+            mount.DatabaseRoles[role] = new VaultDatabaseRole(role, options.DefaultTtl, options.MaxTtl)
+            {
+                CreationStatements = [.. options.CreationStatements],
+                RenewStatements = [.. options.RenewStatements],
+                RevocationStatements = [.. options.RevocationStatements],
+                ExecuteAsync = options.ExecuteAsync,
+            };
+        }
+    }
+
     /// <summary>Injects a failure and/or delay into matching requests; faults are tried in the order they were added and the first match applies.</summary>
     /// <param name="fault">The fault.</param>
     /// <exception cref="ArgumentNullException"><paramref name="fault"/> is <see langword="null"/>.</exception>
@@ -474,8 +512,20 @@ public sealed class VaultEmulator : IAsyncDisposable
     /// <summary>Forgets the requests recorded so far.</summary>
     public void ClearRequests() => _log.Clear();
 
-    /// <summary>Stops the server and disposes the certificate.</summary>
-    public ValueTask DisposeAsync() => _host.DisposeAsync();
+    /// <summary>Stops the server and disposes the certificate; revocations already queued on a real database run first.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        lock (_state.Gate)
+        {
+            foreach (var lease in _state.Leases)
+            {
+                lease.ExpiryTimer?.Dispose();
+            }
+        }
+
+        await _state.Database.DisposeAsync();
+    }
 
     private static string MountPath(string path, string parameterName)
     {

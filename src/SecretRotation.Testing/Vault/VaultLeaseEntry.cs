@@ -18,6 +18,12 @@ internal sealed class VaultLeaseEntry
 
     public required TimeSpan MaxTtl { get; init; }
 
+    /// <summary>The role that issued the lease when it has a real database (its revocation statements run when the lease ends).</summary>
+    public VaultDatabaseRole? Role { get; init; }
+
+    /// <summary>With a real database: the timer that expires the lease on the emulator clock.</summary>
+    public ITimer? ExpiryTimer { get; set; }
+
     /// <summary>Records a renewal at <paramref name="now"/> that leaves <paramref name="ttl"/> to live.</summary>
     public void Renew(DateTimeOffset now, TimeSpan ttl) => Lease = Lease with { ExpireTime = now + ttl, LastRenewalTime = now };
 }

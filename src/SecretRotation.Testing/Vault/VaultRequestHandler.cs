@@ -99,10 +99,13 @@ internal sealed class VaultRequestHandler(
         try
         {
             var call = await VaultCall.ParseAsync(context, method, vaultPath);
+            VaultResponse response;
             lock (state.Gate)
             {
-                return (Dispatch(call), accessor);
+                response = Dispatch(call);
             }
+
+            return (call.Deferred is { } deferred ? await deferred(context.RequestAborted) : response, accessor);
         }
         catch (VaultErrorException error)
         {

@@ -14,6 +14,7 @@ internal sealed class VaultState
     public VaultState(TimeProvider timeProvider, string rootToken)
     {
         TimeProvider = timeProvider;
+        Database = new VaultDatabaseRunner(this);
         var now = Now;
         Root = new VaultToken
         {
@@ -40,6 +41,9 @@ internal sealed class VaultState
     public VaultToken Root { get; }
 
     public VaultPolicies Policies { get; } = new();
+
+    /// <summary>Runs the statements of database roles that have a real database, and expires their leases on time.</summary>
+    public VaultDatabaseRunner Database { get; }
 
     public IEnumerable<VaultLeaseEntry> Leases => _leases.Values;
 
@@ -107,7 +111,7 @@ internal sealed class VaultState
         _tokens.Remove(token.Id);
         foreach (var lease in _leases.Values.Where(lease => lease.TokenId == token.Id).ToList())
         {
-            _leases.Remove(lease.LeaseId);
+            RemoveLease(lease);
         }
     }
 
@@ -123,14 +127,32 @@ internal sealed class VaultState
 
         if (Now >= lease.Lease.ExpireTime || FindLiveToken(lease.TokenId) is null)
         {
-            _leases.Remove(leaseId);
+            RemoveLease(lease);
             return null;
         }
 
         return lease;
     }
 
-    public bool RevokeLease(string leaseId) => _leases.Remove(leaseId);
+    public bool RevokeLease(string leaseId)
+    {
+        if (!_leases.TryGetValue(leaseId, out var lease))
+        {
+            return false;
+        }
+
+        RemoveLease(lease);
+        return true;
+    }
+
+    /// <summary>Drops a lease; a lease on a real database gets its revocation statements queued.</summary>
+    private void RemoveLease(VaultLeaseEntry lease)
+    {
+        if (_leases.Remove(lease.LeaseId))
+        {
+            Database.Removed(lease);
+        }
+    }
 
     /// <summary>Applies every expiry that is due (tokens, then leases).</summary>
     public void Sweep()

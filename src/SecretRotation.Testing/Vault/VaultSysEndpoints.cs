@@ -183,7 +183,7 @@ internal static class VaultSysEndpoints
         var now = state.Now;
         var (ttl, warning) = VaultTtl.Calculate(now, increment, lease.DefaultTtl, lease.MaxTtl, TimeSpan.Zero, lease.Lease.IssueTime);
         lease.Renew(now, ttl);
-        return VaultResponse.Ok(new VaultEnvelope
+        var answer = VaultResponse.Ok(new VaultEnvelope
         {
             LeaseId = lease.LeaseId,
             Renewable = true,
@@ -191,6 +191,27 @@ internal static class VaultSysEndpoints
             Warnings = warning is null ? null : [warning],
             MountType = MountType,
         });
+        if (lease.Role is { } role)
+        {
+            // A real database: the role's VALID UNTIL follows the lease, and the expiry timer moves with it.
+            state.Database.Rescheduled(lease);
+            call.Deferred = async cancellationToken =>
+            {
+                try
+                {
+                    await state.Database.RenewAsync(role, lease.Lease.Username, lease.Lease.ExpireTime, cancellationToken);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    return VaultResponse.Error(
+                        StatusCodes.Status500InternalServerError, $"1 error occurred:\n\t* failed to renew user: {exception.GetType().Name}\n\n");
+                }
+
+                return answer;
+            };
+        }
+
+        return answer;
     }
 
     /// <summary><c>sys/leases/revoke</c> (or <c>sys/revoke</c>): 204, or 202 with <c>"sync": false</c>; an unknown lease is not an error.</summary>
@@ -204,7 +225,23 @@ internal static class VaultSysEndpoints
         var leaseId = LeaseId(call, urlLeaseId);
         var sync = call.GetBool("sync", defaultValue: true);
         state.RevokeLease(leaseId);
-        return sync ? VaultResponse.NoContent() : VaultResponse.Empty(StatusCodes.Status202Accepted);
+        if (!sync)
+        {
+            return VaultResponse.Empty(StatusCodes.Status202Accepted);
+        }
+
+        // A synchronous revocation answers once the database has revoked the user (at once without a database).
+        var revoked = state.Database.WhenRevokedAsync(leaseId);
+        if (!revoked.IsCompleted)
+        {
+            call.Deferred = async _ =>
+            {
+                await revoked;
+                return VaultResponse.NoContent();
+            };
+        }
+
+        return VaultResponse.NoContent();
     }
 
     private static string LeaseId(VaultCall call, string urlLeaseId)
