@@ -47,6 +47,9 @@ internal sealed class RotatingClient<TClient> : IRotatingClient<TClient>, IRotat
     private string? _lastFailureType;
     private DateTimeOffset? _nextRetry;
     private ITimer? _retryTimer;
+    // The values the last failed rebuild was built from: a reload with the same values waits for the retry timer.
+    private byte[]? _failedFingerprint;
+    private bool _retryDue;
 
     /// <exception cref="Exception">Whatever the factory throws for the first build (there is no previous instance to keep).</exception>
     public RotatingClient(
@@ -284,8 +287,14 @@ internal sealed class RotatingClient<TClient> : IRotatingClient<TClient>, IRotat
                 recoveredAfter = _consecutiveFailures;
                 ClearFailuresLocked();
             }
+            else if (_failedFingerprint is not null && fingerprint.AsSpan().SequenceEqual(_failedFingerprint) && !_retryDue)
+            {
+                // The same values that just failed: the backoff decides when to try them again, not every reload.
+                return;
+            }
             else
             {
+                _retryDue = false;
                 recoveredAfter = -1;
             }
         }
@@ -312,7 +321,7 @@ internal sealed class RotatingClient<TClient> : IRotatingClient<TClient>, IRotat
         }
         catch (Exception exception)
         {
-            OnRebuildFailed(exception);
+            OnRebuildFailed(exception, fingerprint);
             return;
         }
 
@@ -359,7 +368,17 @@ internal sealed class RotatingClient<TClient> : IRotatingClient<TClient>, IRotat
         replaced.StartRetiring(_time, grace, _drainTimeout);
     }
 
-    private void OnRebuildFailed(Exception exception)
+    private void OnRetryDue()
+    {
+        lock (_gate)
+        {
+            _retryDue = true;
+        }
+
+        RequestRebuild();
+    }
+
+    private void OnRebuildFailed(Exception exception, byte[] fingerprint)
     {
         // The type only: a factory's message (a connection-string parser's, an SDK's) may quote the secret.
         var exceptionType = exception.GetType().FullName ?? exception.GetType().Name;
@@ -374,13 +393,14 @@ internal sealed class RotatingClient<TClient> : IRotatingClient<TClient>, IRotat
             }
 
             failures = ++_consecutiveFailures;
+            _failedFingerprint = fingerprint;
             delay = BackoffDelay(failures);
             var now = _time.GetUtcNow();
             _lastFailure = now;
             _lastFailureType = exceptionType;
             _nextRetry = now + delay;
             _retryTimer?.Dispose();
-            _retryTimer = _time.CreateTimer(static state => ((RotatingClient<TClient>)state!).RequestRebuild(), this, delay, Timeout.InfiniteTimeSpan);
+            _retryTimer = _time.CreateTimer(static state => ((RotatingClient<TClient>)state!).OnRetryDue(), this, delay, Timeout.InfiniteTimeSpan);
             generation = _current.Generation;
         }
 
@@ -392,6 +412,8 @@ internal sealed class RotatingClient<TClient> : IRotatingClient<TClient>, IRotat
     {
         _consecutiveFailures = 0;
         _nextRetry = null;
+        _failedFingerprint = null;
+        _retryDue = false;
         _retryTimer?.Dispose();
         _retryTimer = null;
     }
