@@ -249,28 +249,45 @@ internal sealed class RotatingClient<TClient> : IRotatingClient<TClient>, IRotat
 
     private void RunRebuilds()
     {
-        while (true)
+        var ended = false;
+        try
         {
-            lock (_gate)
+            while (true)
             {
-                if (_disposed || !_rebuildPending)
+                lock (_gate)
+                {
+                    if (_disposed || !_rebuildPending)
+                    {
+                        _rebuildRunning = false;
+                        _settled.TrySetResult();
+                        ended = true;
+                        return;
+                    }
+
+                    _rebuildPending = false;
+                }
+
+                try
+                {
+                    RebuildOnce();
+                }
+                catch (Exception exception)
+                {
+                    // Not the factory's (RebuildOnce handles those): a throwing logger or meter listener. The current instance stays.
+                    RotatingClientLog.RebuildPassFailed(_logger, _clientType, _section, TypeName(exception.GetType()));
+                }
+            }
+        }
+        finally
+        {
+            if (!ended)
+            {
+                // Even a logger that throws again cannot leave the client unable to rebuild: the next reload starts a new pass.
+                lock (_gate)
                 {
                     _rebuildRunning = false;
                     _settled.TrySetResult();
-                    return;
                 }
-
-                _rebuildPending = false;
-            }
-
-            try
-            {
-                RebuildOnce();
-            }
-            catch (Exception exception)
-            {
-                // Only a throwing logger or meter listener gets here; the loop must outlive it.
-                RotatingClientLog.DisposeFailed(_logger, _clientType, _section, _current.Generation, TypeName(exception.GetType()));
             }
         }
     }
@@ -357,15 +374,15 @@ internal sealed class RotatingClient<TClient> : IRotatingClient<TClient>, IRotat
             return;
         }
 
+        // Retiring first: a throwing logger or listener below must not leave the replaced instance undisposed.
+        var grace = _drainTimeout != Timeout.InfiniteTimeSpan && _drainTimeout < UnleasedGrace ? _drainTimeout : UnleasedGrace;
+        replaced.StartRetiring(_time, grace, _drainTimeout);
         RotatingClientTelemetry.Rebuilds.Add(1, _tags);
         RotatingClientLog.Rebuilt(_logger, _clientType, _section, next.Generation);
         if (recoveredAfter > 0)
         {
             RotatingClientLog.Recovered(_logger, _clientType, _section, recoveredAfter);
         }
-
-        var grace = _drainTimeout != Timeout.InfiniteTimeSpan && _drainTimeout < UnleasedGrace ? _drainTimeout : UnleasedGrace;
-        replaced.StartRetiring(_time, grace, _drainTimeout);
     }
 
     private void OnRetryDue()
@@ -433,18 +450,27 @@ internal sealed class RotatingClient<TClient> : IRotatingClient<TClient>, IRotat
             _draining.Remove(instance);
         }
 
-        if (leasesLeft > 0)
+        // Off the thread of the last lease's Dispose or of the timer: a client's disposal may close connections, and a
+        // throwing logger or listener must not surface in a caller's lease.Dispose() or on a timer thread.
+        _ = Task.Run(async () =>
         {
-            RotatingClientTelemetry.ForcedDisposals.Add(1, _tags);
-            RotatingClientLog.DrainTimedOut(_logger, _clientType, _section, instance.Generation, leasesLeft, _drainTimeout);
-        }
-        else
-        {
-            RotatingClientTelemetry.Drains.Add(1, _tags);
-        }
-
-        // Off the thread of the last lease's Dispose or of the timer: a client's disposal may close connections.
-        _ = Task.Run(() => DisposeInstanceAsync(instance));
+            try
+            {
+                if (leasesLeft > 0)
+                {
+                    RotatingClientTelemetry.ForcedDisposals.Add(1, _tags);
+                    RotatingClientLog.DrainTimedOut(_logger, _clientType, _section, instance.Generation, leasesLeft, _drainTimeout);
+                }
+                else
+                {
+                    RotatingClientTelemetry.Drains.Add(1, _tags);
+                }
+            }
+            finally
+            {
+                await DisposeInstanceAsync(instance);
+            }
+        });
     }
 
     private async Task DisposeInstanceAsync(ClientInstance instance)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -260,6 +261,35 @@ public sealed class RotatingClientTests
         Assert.Equal(typeof(InvalidOperationException).FullName, status.LastFailureType);
         Assert.Equal("TestClient", status.ClientType);
         Assert.Equal("Db", status.Section);
+    }
+
+    [Fact]
+    public async Task ALoggerThatThrowsStopsNeitherRebuildsNorTheDisposalOfReplacedInstances()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Db:Password"] = "p1" }).Build();
+        var built = new List<TestClient>();
+        await using var services = new ServiceCollection()
+            .AddSingleton<IConfiguration>(configuration)
+            .AddSingleton<Microsoft.Extensions.Logging.ILoggerFactory>(Microsoft.Extensions.Logging.LoggerFactory.Create(logging => logging.AddProvider(new ThrowingLoggerProvider())))
+            .AddRotatingClient("Db", (_, section) =>
+            {
+                lock (built)
+                {
+                    built.Add(new TestClient(section["Password"], built.Count + 1));
+                    return built[^1];
+                }
+            }, options => options.DrainTimeout = TimeSpan.Zero)
+            .BuildServiceProvider();
+        var client = (SecretRotation.RotatingClients.RotatingClient<TestClient>)services.GetRequiredService<IRotatingClient<TestClient>>();
+
+        for (var i = 2; i <= 4; i++)
+        {
+            configuration["Db:Password"] = $"p{i}";
+            configuration.Reload();
+            await client.WhenSettledAsync().WithTimeout("the rebuild");
+            Assert.Equal(i, client.Generation);
+            await built[i - 2].Disposed.WithTimeout("the replaced instance to be disposed");
+        }
     }
 
     [Fact]
