@@ -25,4 +25,7 @@ internal static partial class RotatingClientLog
 
     [LoggerMessage(45, LogLevel.Information, "{ClientType} from {Section} is built from the current configuration again after {FailedAttempts} failed rebuild(s).")]
     public static partial void Recovered(ILogger logger, string clientType, string section, int failedAttempts);
+
+    [LoggerMessage(46, LogLevel.Error, "A rebuild pass of {ClientType} from {Section} threw {ExceptionType} outside its factory (a logger or a metrics listener); the current instance is kept.")]
+    public static partial void RebuildPassFailed(ILogger logger, string clientType, string section, string exceptionType);
 }

@@ -47,6 +47,9 @@ internal sealed class RotatingClient<TClient> : IRotatingClient<TClient>, IRotat
     private string? _lastFailureType;
     private DateTimeOffset? _nextRetry;
     private ITimer? _retryTimer;
+    // The values the last failed rebuild was built from: a reload with the same values waits for the retry timer.
+    private byte[]? _failedFingerprint;
+    private bool _retryDue;
 
     /// <exception cref="Exception">Whatever the factory throws for the first build (there is no previous instance to keep).</exception>
     public RotatingClient(
@@ -246,28 +249,45 @@ internal sealed class RotatingClient<TClient> : IRotatingClient<TClient>, IRotat
 
     private void RunRebuilds()
     {
-        while (true)
+        var ended = false;
+        try
         {
-            lock (_gate)
+            while (true)
             {
-                if (_disposed || !_rebuildPending)
+                lock (_gate)
+                {
+                    if (_disposed || !_rebuildPending)
+                    {
+                        _rebuildRunning = false;
+                        _settled.TrySetResult();
+                        ended = true;
+                        return;
+                    }
+
+                    _rebuildPending = false;
+                }
+
+                try
+                {
+                    RebuildOnce();
+                }
+                catch (Exception exception)
+                {
+                    // Not the factory's (RebuildOnce handles those): a throwing logger or meter listener. The current instance stays.
+                    RotatingClientLog.RebuildPassFailed(_logger, _clientType, _section, TypeName(exception.GetType()));
+                }
+            }
+        }
+        finally
+        {
+            if (!ended)
+            {
+                // Even a logger that throws again cannot leave the client unable to rebuild: the next reload starts a new pass.
+                lock (_gate)
                 {
                     _rebuildRunning = false;
                     _settled.TrySetResult();
-                    return;
                 }
-
-                _rebuildPending = false;
-            }
-
-            try
-            {
-                RebuildOnce();
-            }
-            catch (Exception exception)
-            {
-                // Only a throwing logger or meter listener gets here; the loop must outlive it.
-                RotatingClientLog.DisposeFailed(_logger, _clientType, _section, _current.Generation, TypeName(exception.GetType()));
             }
         }
     }
@@ -284,8 +304,14 @@ internal sealed class RotatingClient<TClient> : IRotatingClient<TClient>, IRotat
                 recoveredAfter = _consecutiveFailures;
                 ClearFailuresLocked();
             }
+            else if (_failedFingerprint is not null && fingerprint.AsSpan().SequenceEqual(_failedFingerprint) && !_retryDue)
+            {
+                // The same values that just failed: the backoff decides when to try them again, not every reload.
+                return;
+            }
             else
             {
+                _retryDue = false;
                 recoveredAfter = -1;
             }
         }
@@ -312,7 +338,7 @@ internal sealed class RotatingClient<TClient> : IRotatingClient<TClient>, IRotat
         }
         catch (Exception exception)
         {
-            OnRebuildFailed(exception);
+            OnRebuildFailed(exception, fingerprint);
             return;
         }
 
@@ -348,18 +374,28 @@ internal sealed class RotatingClient<TClient> : IRotatingClient<TClient>, IRotat
             return;
         }
 
+        // Retiring first: a throwing logger or listener below must not leave the replaced instance undisposed.
+        var grace = _drainTimeout != Timeout.InfiniteTimeSpan && _drainTimeout < UnleasedGrace ? _drainTimeout : UnleasedGrace;
+        replaced.StartRetiring(_time, grace, _drainTimeout);
         RotatingClientTelemetry.Rebuilds.Add(1, _tags);
         RotatingClientLog.Rebuilt(_logger, _clientType, _section, next.Generation);
         if (recoveredAfter > 0)
         {
             RotatingClientLog.Recovered(_logger, _clientType, _section, recoveredAfter);
         }
-
-        var grace = _drainTimeout != Timeout.InfiniteTimeSpan && _drainTimeout < UnleasedGrace ? _drainTimeout : UnleasedGrace;
-        replaced.StartRetiring(_time, grace, _drainTimeout);
     }
 
-    private void OnRebuildFailed(Exception exception)
+    private void OnRetryDue()
+    {
+        lock (_gate)
+        {
+            _retryDue = true;
+        }
+
+        RequestRebuild();
+    }
+
+    private void OnRebuildFailed(Exception exception, byte[] fingerprint)
     {
         // The type only: a factory's message (a connection-string parser's, an SDK's) may quote the secret.
         var exceptionType = exception.GetType().FullName ?? exception.GetType().Name;
@@ -374,13 +410,14 @@ internal sealed class RotatingClient<TClient> : IRotatingClient<TClient>, IRotat
             }
 
             failures = ++_consecutiveFailures;
+            _failedFingerprint = fingerprint;
             delay = BackoffDelay(failures);
             var now = _time.GetUtcNow();
             _lastFailure = now;
             _lastFailureType = exceptionType;
             _nextRetry = now + delay;
             _retryTimer?.Dispose();
-            _retryTimer = _time.CreateTimer(static state => ((RotatingClient<TClient>)state!).RequestRebuild(), this, delay, Timeout.InfiniteTimeSpan);
+            _retryTimer = _time.CreateTimer(static state => ((RotatingClient<TClient>)state!).OnRetryDue(), this, delay, Timeout.InfiniteTimeSpan);
             generation = _current.Generation;
         }
 
@@ -392,6 +429,8 @@ internal sealed class RotatingClient<TClient> : IRotatingClient<TClient>, IRotat
     {
         _consecutiveFailures = 0;
         _nextRetry = null;
+        _failedFingerprint = null;
+        _retryDue = false;
         _retryTimer?.Dispose();
         _retryTimer = null;
     }
@@ -411,18 +450,27 @@ internal sealed class RotatingClient<TClient> : IRotatingClient<TClient>, IRotat
             _draining.Remove(instance);
         }
 
-        if (leasesLeft > 0)
+        // Off the thread of the last lease's Dispose or of the timer: a client's disposal may close connections, and a
+        // throwing logger or listener must not surface in a caller's lease.Dispose() or on a timer thread.
+        _ = Task.Run(async () =>
         {
-            RotatingClientTelemetry.ForcedDisposals.Add(1, _tags);
-            RotatingClientLog.DrainTimedOut(_logger, _clientType, _section, instance.Generation, leasesLeft, _drainTimeout);
-        }
-        else
-        {
-            RotatingClientTelemetry.Drains.Add(1, _tags);
-        }
-
-        // Off the thread of the last lease's Dispose or of the timer: a client's disposal may close connections.
-        _ = Task.Run(() => DisposeInstanceAsync(instance));
+            try
+            {
+                if (leasesLeft > 0)
+                {
+                    RotatingClientTelemetry.ForcedDisposals.Add(1, _tags);
+                    RotatingClientLog.DrainTimedOut(_logger, _clientType, _section, instance.Generation, leasesLeft, _drainTimeout);
+                }
+                else
+                {
+                    RotatingClientTelemetry.Drains.Add(1, _tags);
+                }
+            }
+            finally
+            {
+                await DisposeInstanceAsync(instance);
+            }
+        });
     }
 
     private async Task DisposeInstanceAsync(ClientInstance instance)

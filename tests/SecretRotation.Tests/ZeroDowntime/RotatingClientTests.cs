@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -173,6 +174,32 @@ public sealed class RotatingClientTests
     }
 
     [Fact]
+    public async Task ReloadsWithTheSameFailingValuesWaitForTheBackoffButANewValueIsTriedAtOnce()
+    {
+        await using var harness = new RotatingClientHarness();
+        var client = harness.Client;
+        harness.Fail = section => section["Password"]!.StartsWith("bad", StringComparison.Ordinal);
+
+        await harness.SetAsync("Db:Password", "bad-1");
+        var calls = harness.FactoryCalls;
+        for (var i = 0; i < 5; i++)
+        {
+            await harness.SetAsync("Other", $"unrelated-{i}");
+        }
+
+        Assert.Equal(calls, harness.FactoryCalls);
+        Assert.Equal(1, harness.Engine.Status.ConsecutiveFailures);
+
+        await harness.SetAsync("Db:Password", "bad-2");
+        Assert.Equal(calls + 1, harness.FactoryCalls);
+        Assert.Equal(2, harness.Engine.Status.ConsecutiveFailures);
+
+        await harness.SetAsync("Db:Password", "good");
+        Assert.Equal(2, client.Generation);
+        Assert.Equal(0, harness.Engine.Status.ConsecutiveFailures);
+    }
+
+    [Fact]
     public async Task AFailingRebuildIsAbandonedWhenTheConfigurationChangesBackToWhatTheClientWasBuiltFrom()
     {
         await using var harness = new RotatingClientHarness();
@@ -189,6 +216,80 @@ public sealed class RotatingClientTests
         harness.FakeTime.Advance(TimeSpan.FromMinutes(10));
         await harness.Engine.WhenSettledAsync().WithTimeout("no retry");
         Assert.Equal(calls, harness.FactoryCalls);
+    }
+
+    [Fact]
+    public async Task AZeroDrainTimeoutDisposesTheReplacedInstanceAtTheSwapAndAnInfiniteOneWaitsForTheLastLease()
+    {
+        await using (var immediate = new RotatingClientHarness(options => options.DrainTimeout = TimeSpan.Zero))
+        {
+            var lease = immediate.Client.Lease();
+            await immediate.SetAsync("Db:Password", "p2");
+            await lease.Client.Disposed.WithTimeout("the disposal at the swap");
+            await immediate.Logs.WaitForEventAsync(42, "the forced disposal warning");
+            lease.Dispose();
+        }
+
+        await using var patient = new RotatingClientHarness(options => options.DrainTimeout = Timeout.InfiniteTimeSpan);
+        var held = patient.Client.Lease();
+        await patient.SetAsync("Db:Password", "p2");
+        patient.FakeTime.Advance(TimeSpan.FromDays(1));
+        Assert.False(held.Client.IsDisposed);
+        held.Dispose();
+        await held.Client.Disposed.WithTimeout("the disposal after the last lease");
+    }
+
+    [Fact]
+    public async Task AFactoryThatReturnsNullCountsAsAFailedRebuild()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Db:Password"] = "p1" }).Build();
+        var logs = new CapturingLoggerProvider();
+        await using var services = new ServiceCollection()
+            .AddSingleton<IConfiguration>(configuration)
+            .AddSingleton<TimeProvider>(new Microsoft.Extensions.Time.Testing.FakeTimeProvider())
+            .AddSingleton<Microsoft.Extensions.Logging.ILoggerFactory>(logs.CreateFactory())
+            .AddRotatingClient("Db", (_, section) => section["Password"] == "p1" ? new TestClient("p1", 1) : null!)
+            .BuildServiceProvider();
+        var client = services.GetRequiredService<IRotatingClient<TestClient>>();
+
+        configuration["Db:Password"] = "p2";
+        configuration.Reload();
+        await logs.WaitForEventAsync(41, "the failed rebuild");
+
+        Assert.Equal("p1", client.Current.Password);
+        var status = Assert.Single(services.GetRequiredService<IRotatingClientHealth>().GetStatuses());
+        Assert.Equal(typeof(InvalidOperationException).FullName, status.LastFailureType);
+        Assert.Equal("TestClient", status.ClientType);
+        Assert.Equal("Db", status.Section);
+    }
+
+    [Fact]
+    public async Task ALoggerThatThrowsStopsNeitherRebuildsNorTheDisposalOfReplacedInstances()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Db:Password"] = "p1" }).Build();
+        var built = new List<TestClient>();
+        await using var services = new ServiceCollection()
+            .AddSingleton<IConfiguration>(configuration)
+            .AddSingleton<Microsoft.Extensions.Logging.ILoggerFactory>(Microsoft.Extensions.Logging.LoggerFactory.Create(logging => logging.AddProvider(new ThrowingLoggerProvider())))
+            .AddRotatingClient("Db", (_, section) =>
+            {
+                lock (built)
+                {
+                    built.Add(new TestClient(section["Password"], built.Count + 1));
+                    return built[^1];
+                }
+            }, options => options.DrainTimeout = TimeSpan.Zero)
+            .BuildServiceProvider();
+        var client = (SecretRotation.RotatingClients.RotatingClient<TestClient>)services.GetRequiredService<IRotatingClient<TestClient>>();
+
+        for (var i = 2; i <= 4; i++)
+        {
+            configuration["Db:Password"] = $"p{i}";
+            configuration.Reload();
+            await client.WhenSettledAsync().WithTimeout("the rebuild");
+            Assert.Equal(i, client.Generation);
+            await built[i - 2].Disposed.WithTimeout("the replaced instance to be disposed");
+        }
     }
 
     [Fact]
