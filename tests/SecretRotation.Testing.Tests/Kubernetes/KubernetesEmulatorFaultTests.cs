@@ -58,10 +58,15 @@ public sealed class KubernetesEmulatorFaultTests
         var pending = stalled.NextAsync();
         using var healthy = await wire.WatchAsync($"{Secrets}?watch=1&allowWatchBookmarks=true", emulator.AdminToken);
         emulator.SetSecret("apps", "db", new Dictionary<string, string> { ["k"] = "1" });
-        var added = (await healthy.NextAsync()).GetValueOrDefault();
+        var types = new List<string?>();
+        for (var i = 0; i < 100_000 && !types.Contains("ADDED"); i++)
+        {
+            types.Add((await healthy.NextAsync()).GetValueOrDefault().GetProperty("type").GetString());
+        }
 
         Assert.Equal(HttpStatusCode.OK, stalled.Status);
-        Assert.Equal("ADDED", added.GetProperty("type").GetString());
+        Assert.Contains("ADDED", types);
+        Assert.All(types, type => Assert.True(type is "ADDED" or "BOOKMARK"));
         Assert.False(pending.IsCompleted, "a stalled watch sends no event and no bookmark");
         Assert.Equal(1, emulator.ActiveWatchCount);
     }
