@@ -326,7 +326,8 @@ public sealed class KubernetesEmulator : IAsyncDisposable
     }
 
     /// <summary>
-    /// Breaks the watch streams open now (new ones are not affected): ends them cleanly, drops their connections, or stalls them.
+    /// Breaks the watch streams open now (new ones are not affected): ends them cleanly, drops their connections, stalls them, or
+    /// expires them with a 410 ERROR event.
     /// </summary>
     /// <param name="how">How to break them.</param>
     /// <returns>How many streams were broken.</returns>
@@ -335,7 +336,17 @@ public sealed class KubernetesEmulator : IAsyncDisposable
         List<KubernetesWatcher> watchers;
         lock (_store.Gate)
         {
-            watchers = [.. _store.Watchers.Where(watcher => watcher.BreakMode is null)];
+            watchers = [.. _store.Watchers.Where(watcher => watcher.BreakMode is null && !watcher.IsClosed)];
+            if (how == KubernetesWatchBreak.Expire)
+            {
+                _store.Compact();
+                foreach (var watcher in watchers)
+                {
+                    watcher.OfferErrorAndClose(KubernetesErrorException.Expired("The resourceVersion for the provided watch is too old."));
+                }
+
+                return watchers.Count;
+            }
         }
 
         foreach (var watcher in watchers)

@@ -11,4 +11,10 @@ public enum KubernetesWatchBreak
 
     /// <summary>Keep each connection open but send nothing more on it, no event and no bookmark: a silently stuck watch.</summary>
     Stall,
+
+    /// <summary>
+    /// Compact the history (as <see cref="KubernetesEmulator.Compact"/>), then send each stream an <c>ERROR</c> event carrying a 410
+    /// <c>Expired</c> Status (<c>The resourceVersion for the provided watch is too old.</c>, etcd's compaction error) and end it.
+    /// </summary>
+    Expire,
 }
