@@ -371,7 +371,26 @@ internal sealed class KubernetesRequestHandler(
             timeout = seconds == 0 ? settings.DefaultWatchTimeout : TimeSpan.FromSeconds(Math.Min(seconds, (long)TimeSpan.FromDays(1).TotalSeconds));
         }
 
-        var watcher = new KubernetesWatcher(resource, ns, labels, fields, bookmarks, settings.WatchBufferLimit);
+        using var watcher = new KubernetesWatcher(resource, ns, labels, fields, bookmarks, settings.WatchBufferLimit);
+        try
+        {
+            Register(watcher, version, sendInitialEvents == true);
+            await StreamAsync(context, watcher, timeout, cancellationToken);
+        }
+        finally
+        {
+            lock (store.Gate)
+            {
+                store.RemoveWatcher(watcher);
+            }
+        }
+    }
+
+    /// <summary>Adds the watcher to the store and queues its first events, all under the lock so no change slips in between.</summary>
+    private void Register(KubernetesWatcher watcher, long? version, bool sendInitialEvents)
+    {
+        var resource = watcher.Resource;
+        var ns = watcher.Namespace;
         lock (store.Gate)
         {
             if (version is long requested && requested > store.ResourceVersion)
@@ -380,7 +399,7 @@ internal sealed class KubernetesRequestHandler(
             }
 
             store.AddWatcher(watcher, settings.MaxWatches);
-            if (sendInitialEvents == true || version is null or 0)
+            if (sendInitialEvents || version is null or 0)
             {
                 // "Get State and Start at Most Recent" (unset) / "at Any" ("0"): synthetic ADDED events for what exists now.
                 foreach (var (key, obj) in store.All(resource, ns))
@@ -391,7 +410,7 @@ internal sealed class KubernetesRequestHandler(
                     }
                 }
 
-                if (sendInitialEvents == true)
+                if (sendInitialEvents)
                 {
                     watcher.OfferBookmark(store.ResourceVersion, initialEventsEnd: true);
                 }
@@ -409,20 +428,6 @@ internal sealed class KubernetesRequestHandler(
                     watcher.Offer(change);
                 }
             }
-        }
-
-        try
-        {
-            await StreamAsync(context, watcher, timeout, cancellationToken);
-        }
-        finally
-        {
-            lock (store.Gate)
-            {
-                store.RemoveWatcher(watcher);
-            }
-
-            watcher.Dispose();
         }
     }
 
