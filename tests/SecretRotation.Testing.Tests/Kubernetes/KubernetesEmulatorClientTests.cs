@@ -86,6 +86,25 @@ public sealed class KubernetesEmulatorClientTests
         Assert.Equal(System.Net.HttpStatusCode.Forbidden, other.Response.StatusCode);
     }
 
+    [Fact]
+    public async Task TheKubeconfigItWritesIsOneKubernetesClientLoads()
+    {
+        await using var emulator = await KubernetesEmulator.StartAsync(cancellationToken: _timeout);
+        emulator.SetSecret("apps", "db", new Dictionary<string, string> { ["password"] = "v1" });
+        var token = emulator.CreateServiceAccountToken("apps", "web", new KubernetesRbacRule { Verbs = ["get"], Resources = ["secrets"], Namespace = "apps" });
+        using var directory = new TemporaryDirectory();
+        var path = directory.Combine("kubeconfig");
+        await File.WriteAllTextAsync(path, emulator.CreateKubeconfig(token, "apps"), _timeout);
+
+        var configuration = KubernetesClientConfiguration.BuildConfigFromConfigFile(path);
+        using var client = new Kubernetes(configuration);
+        var secret = await client.CoreV1.ReadNamespacedSecretAsync("db", configuration.Namespace, cancellationToken: _timeout);
+
+        Assert.Equal("apps", configuration.Namespace);
+        Assert.Equal("v1", Encoding.UTF8.GetString(secret.Data["password"]));
+        Assert.Equal("system:serviceaccount:apps:web", emulator.Requests[^1].User);
+    }
+
     private static Kubernetes CreateClient(KubernetesEmulator emulator, string token) => new(new KubernetesClientConfiguration
     {
         Host = emulator.Address.ToString(),
