@@ -20,7 +20,7 @@ public sealed class KubernetesEmulatorOptions
     public TimeSpan DefaultWatchTimeout { get; set; } = TimeSpan.FromMinutes(30);
 
     /// <summary>How many events the emulator keeps for watches that start from a resource version; older ones are compacted away (410 Gone).</summary>
-    /// <value>Default 10,000. <see cref="KubernetesEmulator.Compact"/> drops them all at once.</value>
+    /// <value>Default 10,000 (and never more than 256 MiB of object data). <see cref="KubernetesEmulator.Compact"/> drops them all at once.</value>
     public int EventHistoryLimit { get; set; } = 10_000;
 
     /// <summary>How many watches may be open at once; one more is answered 429 <c>TooManyRequests</c>.</summary>

@@ -32,6 +32,24 @@ internal static partial class KubernetesObjects
 
     public static string NameOf(JsonObject obj) => obj["metadata"]!["name"]!.GetValue<string>();
 
+    /// <summary>About how much memory an object's data takes: its keys and values as stored, plus a fixed amount for the rest.</summary>
+    public static long ApproximateSize(JsonObject obj)
+    {
+        long size = 512;
+        foreach (var field in (ReadOnlySpan<string>)["data", "binaryData"])
+        {
+            if (obj[field] is JsonObject map)
+            {
+                foreach (var (key, value) in map)
+                {
+                    size += key.Length + (value?.GetValue<string>().Length ?? 0);
+                }
+            }
+        }
+
+        return size;
+    }
+
     public static JsonObject WithResourceVersion(JsonObject obj, long resourceVersion)
     {
         var copy = (JsonObject)obj.DeepClone();

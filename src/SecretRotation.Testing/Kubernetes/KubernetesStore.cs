@@ -14,7 +14,11 @@ internal sealed class KubernetesStore(TimeProvider timeProvider, int historyLimi
     private readonly LinkedList<KubernetesChange> _history = new();
     private readonly HashSet<KubernetesWatcher> _watchers = [];
     private readonly List<(int Count, TaskCompletionSource Signal)> _watchWaiters = [];
+    /// <summary>The most object data the history keeps, whatever its event count: 256 MiB (a Secret may hold 1 MiB).</summary>
+    private const long MaxHistoryBytes = 256L * 1024 * 1024;
+
     private int _historyLimit = historyLimit;
+    private long _historyBytes;
 
     public Lock Gate { get; } = new();
 
@@ -159,6 +163,7 @@ internal sealed class KubernetesStore(TimeProvider timeProvider, int historyLimi
     public void Compact()
     {
         _history.Clear();
+        _historyBytes = 0;
         CompactedThrough = ResourceVersion;
     }
 
@@ -224,6 +229,7 @@ internal sealed class KubernetesStore(TimeProvider timeProvider, int historyLimi
         }
 
         _history.AddLast(change);
+        _historyBytes += KubernetesObjects.ApproximateSize(change.Object);
         Trim();
         foreach (var watcher in _watchers)
         {
@@ -233,9 +239,11 @@ internal sealed class KubernetesStore(TimeProvider timeProvider, int historyLimi
 
     private void Trim()
     {
-        while (_history.Count > Math.Max(0, _historyLimit))
+        while (_history.Count > Math.Max(0, _historyLimit) || (_history.Count > 0 && _historyBytes > MaxHistoryBytes))
         {
-            CompactedThrough = _history.First!.Value.ResourceVersion;
+            var oldest = _history.First!.Value;
+            CompactedThrough = oldest.ResourceVersion;
+            _historyBytes -= KubernetesObjects.ApproximateSize(oldest.Object);
             _history.RemoveFirst();
         }
     }
