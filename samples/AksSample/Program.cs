@@ -16,7 +16,9 @@ var configuredMountPath = NullIfBlank(builder.Configuration[SampleMode.MountPath
 var configuredRenderedFile = NullIfBlank(builder.Configuration[SampleMode.RenderedFileKey]);
 var keyVaultOptions = builder.Configuration.GetSection(KeyVaultOptions.SectionName).Get<KeyVaultOptions>() ?? new KeyVaultOptions();
 var vaultOptions = builder.Configuration.GetSection(VaultOptions.SectionName).Get<VaultOptions>() ?? new VaultOptions();
-var isDemo = configuredMountPath is null && configuredRenderedFile is null && !keyVaultOptions.IsConfigured && !vaultOptions.IsConfigured;
+var kubernetesOptions = builder.Configuration.GetSection(KubernetesApiOptions.SectionName).Get<KubernetesApiOptions>() ?? new KubernetesApiOptions();
+var isDemo = configuredMountPath is null && configuredRenderedFile is null && !keyVaultOptions.IsConfigured && !vaultOptions.IsConfigured
+    && !kubernetesOptions.IsConfigured;
 using var demoVolume = isDemo ? DemoVolume.Create() : null;
 await using var demoKeyVault = isDemo ? await DemoKeyVault.StartAsync() : null;
 await using var demoVault = isDemo ? await DemoVault.StartAsync() : null;
@@ -31,7 +33,8 @@ var mode = demoVolume is not null && demoKeyVault is not null && demoVault is no
         configuredRenderedFile,
         keyVaultOptions.IsConfigured ? keyVaultOptions.GetVaultUri() : null,
         vaultOptions.IsConfigured ? vaultOptions.GetAddress() : null,
-        vaultMappings);
+        vaultMappings,
+        kubernetesOptions.IsConfigured ? DescribeKubernetesSecret(kubernetesOptions) : null);
 
 // The secret sources, lowest precedence first: each one added later wins for a key an earlier one also supplies. All are
 // required: start-up fails if one cannot be read; after that, a failed read keeps the last good values and is retried.
@@ -40,6 +43,20 @@ var mode = demoVolume is not null && demoKeyVault is not null && demoVault is no
 if (mode.MountPath is not null)
 {
     builder.Configuration.AddMountedSecrets(mode.MountPath, source => source.KeyPrefix = DatabaseOptions.SectionName);
+}
+
+// 1b. A Kubernetes Secret read through the API server and watched (Kubernetes:SecretName): its keys become Database:<key>
+//     by the volume's rules, within milliseconds of `kubectl apply` (a volume waits for the kubelet's sync, 1-2 minutes).
+//     In a pod: the pod's service account (k8s/rbac-kubernetes-secrets.yaml grants get/list/watch on that one Secret).
+if (kubernetesOptions.IsConfigured)
+{
+    builder.Configuration.AddKubernetesSecrets(source =>
+    {
+        source.SecretNames.Add(kubernetesOptions.SecretName!.Trim());
+        source.Namespace = NullIfBlank(kubernetesOptions.Namespace);
+        source.KubeconfigPath = NullIfBlank(kubernetesOptions.KubeconfigPath);
+        source.KeyPrefix = DatabaseOptions.SectionName;
+    });
 }
 
 // 2. A rendered secrets file, e.g. /vault/secrets/db.json from the Vault Agent injector: {"Database": {"User": ..., ...}}.
@@ -214,6 +231,11 @@ app.Lifetime.ApplicationStarted.Register(() =>
         StartupLog.ReadingRenderedFile(app.Logger, renderedFile);
     }
 
+    if (mode.KubernetesSecret is { } kubernetesSecret)
+    {
+        StartupLog.ReadingKubernetesSecret(app.Logger, kubernetesSecret);
+    }
+
     if (mode.VaultUri is { } vaultUri)
     {
         StartupLog.ReadingKeyVault(app.Logger, vaultUri, keyVaultOptions.DescribeSelection(), keyVaultPollInterval);
@@ -255,6 +277,9 @@ void LogPushAndHealth()
 }
 
 static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+static string DescribeKubernetesSecret(KubernetesApiOptions options) =>
+    string.IsNullOrWhiteSpace(options.Namespace) ? options.SecretName!.Trim() : $"{options.Namespace.Trim()}/{options.SecretName!.Trim()}";
 
 // Three of the longest poll interval, and at least the library's default of 15 minutes (the volume and the rendered file are
 // checked every 10 s; Key Vault and Vault every 5 minutes unless set otherwise).
