@@ -55,7 +55,7 @@ internal sealed class KubernetesSecretsReader : ISecretSource
             _changed = changed;
             foreach (var watcher in _watchers ?? [])
             {
-                watcher.Start(changed);
+                watcher.Start(ReportChange);
             }
         }
 
@@ -76,7 +76,7 @@ internal sealed class KubernetesSecretsReader : ISecretSource
         }
         else
         {
-            var lists = watchers.Select(w => w.ListAsync(cancellationToken)).ToArray();
+            var lists = watchers.Select(w => w.ListAsync(request.IsPollOnly, cancellationToken)).ToArray();
             await Task.WhenAll(lists).ConfigureAwait(false);
             for (var i = 0; i < lists.Length; i++)
             {
@@ -121,12 +121,12 @@ internal sealed class KubernetesSecretsReader : ISecretSource
                 var ns = _settings.ResolveNamespace(configuration);
                 _api = new KubernetesApi(configuration);
                 _watchers = [.. _settings.Selections.Select(s => new ResourceWatcher(new ResourceQuery(s.Kind, ns, s.Name, s.LabelSelector), _api, _settings))];
-                if (_changed is { } changed)
+                if (_changed is not null)
                 {
                     foreach (var watcher in _watchers)
                     {
                         watcher.Logger = logger;
-                        watcher.Start(changed);
+                        watcher.Start(ReportChange);
                     }
                 }
             }
@@ -232,6 +232,9 @@ internal sealed class KubernetesSecretsReader : ISecretSource
 
         return true;
     }
+
+    /// <summary>What the watchers call on a data change: the current subscriber, if any (none after the engine unsubscribed).</summary>
+    private void ReportChange() => Volatile.Read(ref _changed)?.Invoke();
 
     private void Unsubscribe()
     {

@@ -78,10 +78,11 @@ internal sealed class ResourceWatcher : IDisposable
     }
 
     /// <summary>
-    /// Lists now (a poll, a manual refresh, the first load). If the watch applied an event meanwhile, its newer cache wins; if the
-    /// list shows data the watch never delivered, the cache takes the list and the watch restarts.
+    /// Lists now (a poll, a manual refresh, the first load). If the watch applied an event meanwhile, its newer cache wins;
+    /// otherwise the cache takes the list. When <paramref name="isSafetyPoll"/> and the list shows data the watch never delivered,
+    /// the watch is restarted too (a manual refresh right after a write merely beats the watch event, which then changes nothing).
     /// </summary>
-    public async Task<IReadOnlyDictionary<string, KubernetesObject>> ListAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, KubernetesObject>> ListAsync(bool isSafetyPoll, CancellationToken cancellationToken)
     {
         long before;
         lock (_gate)
@@ -105,10 +106,13 @@ internal sealed class ResourceWatcher : IDisposable
 
             if (!SameData(_objects, listed))
             {
-                KubernetesLog.WatchMissedChange(_logger, Query.Description);
                 _objects = listed;
                 _cacheVersion++;
-                _restart?.Cancel();
+                if (isSafetyPoll)
+                {
+                    KubernetesLog.WatchMissedChange(_logger, Query.Description);
+                    _restart?.Cancel();
+                }
             }
 
             return _objects;
