@@ -32,6 +32,9 @@ internal static partial class KubernetesLog
     [LoggerMessage(1408, LogLevel.Warning, "A list of {Query} found data the watch had not delivered; restarting the watch.")]
     public static partial void WatchMissedChange(ILogger logger, string query);
 
+    [LoggerMessage(1410, LogLevel.Debug, "Watching {Query} from resourceVersion {ResourceVersion} (timeoutSeconds {TimeoutSeconds}).")]
+    public static partial void Watching(ILogger logger, string query, string resourceVersion, int timeoutSeconds);
+
     [LoggerMessage(1409, LogLevel.Warning, "{Object} was deleted; keeping its last values (KeepLastGoodWhenDeleted) until it comes back.")]
     public static partial void KeptDeleted(ILogger logger, string @object);
 }

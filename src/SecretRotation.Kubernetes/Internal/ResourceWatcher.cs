@@ -215,6 +215,7 @@ internal sealed class ResourceWatcher : IDisposable
         var started = _time.GetTimestamp();
         var events = 0;
         Interlocked.Increment(ref _watchesStarted);
+        KubernetesLog.Watching(_logger, Query.Description, resourceVersion, timeoutSeconds);
         using var stallTimer = _time.CreateTimer(static state => ((CancellationTokenSource)state!).Cancel(), stall, _settings.WatchProgressTimeout, Timeout.InfiniteTimeSpan);
         try
         {
