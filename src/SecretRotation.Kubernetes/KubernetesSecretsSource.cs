@@ -26,10 +26,14 @@ public sealed class KubernetesSecretsSource : SecretConfigurationSource
     /// <summary>Where a pod's service account namespace is mounted.</summary>
     public const string ServiceAccountNamespaceFile = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
 
-    /// <summary>Creates a source that watches, with a 5-minute poll as the safety net.</summary>
+    /// <summary>
+    /// Creates a source that watches, with a 5-minute poll as the safety net and a 5 ms debounce: one watch event carries a whole
+    /// Secret, so unlike a volume (many files per rotation) there is nothing to wait for but other Secrets applied together.
+    /// </summary>
     public KubernetesSecretsSource()
     {
         PollInterval = TimeSpan.FromMinutes(5);
+        DebounceWindow = TimeSpan.FromMilliseconds(5);
     }
 
     /// <summary>The names of the Secrets to read, e.g. <c>db-credentials</c>. Each is listed and watched by name.</summary>
