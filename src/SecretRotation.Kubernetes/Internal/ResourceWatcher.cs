@@ -168,8 +168,9 @@ internal sealed class ResourceWatcher : IDisposable
                     delay = Backoff(failures, retryAfter: null);
                 }
             }
-            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            catch (Exception) when (_stop.IsCancellationRequested)
             {
+                // Disposed: a request cut short by the shutdown (cancelled, or its client disposed) is no failure.
                 return;
             }
             catch (KubernetesApiException exception) when (exception.IsExpired)
