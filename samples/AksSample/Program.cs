@@ -22,12 +22,16 @@ var isDemo = configuredMountPath is null && configuredRenderedFile is null && !k
 using var demoVolume = isDemo ? DemoVolume.Create() : null;
 await using var demoKeyVault = isDemo ? await DemoKeyVault.StartAsync() : null;
 await using var demoVault = isDemo ? await DemoVault.StartAsync() : null;
+await using var demoKubernetes = isDemo ? await DemoKubernetes.StartAsync() : null;
 
 IReadOnlyList<VaultSecretMapping> vaultMappings = demoVault is not null
     ? [new(DemoVault.KvPath, DatabaseOptions.SectionName), new(DemoVault.DatabaseCredsPath, DynamicDatabaseOptions.SectionName)]
     : vaultOptions.IsConfigured ? vaultOptions.GetMappings() : [];
 var mode = demoVolume is not null && demoKeyVault is not null && demoVault is not null
-    ? SampleMode.Demo(demoVolume.MountPath, demoKeyVault.VaultUri, demoVault.Address, vaultMappings)
+    ? SampleMode.Demo(demoVolume.MountPath, demoKeyVault.VaultUri, demoVault.Address, vaultMappings) with
+    {
+        KubernetesSecret = demoKubernetes is null ? null : $"{DemoKubernetes.Namespace}/{DemoKubernetes.SecretName}",
+    }
     : SampleMode.Configured(
         configuredMountPath,
         configuredRenderedFile,
@@ -48,7 +52,18 @@ if (mode.MountPath is not null)
 // 1b. A Kubernetes Secret read through the API server and watched (Kubernetes:SecretName): its keys become Database:<key>
 //     by the volume's rules, within milliseconds of `kubectl apply` (a volume waits for the kubelet's sync, 1-2 minutes).
 //     In a pod: the pod's service account (k8s/rbac-kubernetes-secrets.yaml grants get/list/watch on that one Secret).
-if (kubernetesOptions.IsConfigured)
+if (demoKubernetes is not null)
+{
+    // The demo: the Kubernetes API emulator, with a token that may get/list/watch only this Secret.
+    builder.Configuration.AddKubernetesSecrets(source =>
+    {
+        source.ClientConfiguration = demoKubernetes.ClientConfiguration;
+        source.Namespace = DemoKubernetes.Namespace;
+        source.SecretNames.Add(DemoKubernetes.SecretName);
+        source.KeyPrefix = DatabaseOptions.SectionName;
+    });
+}
+else if (kubernetesOptions.IsConfigured)
 {
     builder.Configuration.AddKubernetesSecrets(source =>
     {
@@ -158,22 +173,25 @@ builder.Services.AddSingleton(mode);
 builder.Services.AddSingleton<SecretChangeTracker>();
 builder.Services.AddSingleton<StatusReporter>();
 
-if (demoVolume is not null && demoKeyVault is not null && demoVault is not null && demoEventSubscription is not null)
+if (demoVolume is not null && demoKeyVault is not null && demoVault is not null && demoKubernetes is not null && demoEventSubscription is not null)
 {
     // Registered as instances, so the container never disposes them; the `using`s above do.
     builder.Services.AddSingleton(demoVolume);
     builder.Services.AddSingleton(demoKeyVault);
     builder.Services.AddSingleton(demoVault);
+    builder.Services.AddSingleton(demoKubernetes);
     builder.Services.AddSingleton(demoEventSubscription);
     builder.Services.AddOptions<DemoOptions>()
         .Bind(builder.Configuration.GetSection(DemoOptions.SectionName))
         .Validate(options => options.RotationInterval > TimeSpan.Zero, "Demo:RotationInterval must be positive.")
         .Validate(options => options.KeyVaultRotationInterval > TimeSpan.Zero, "Demo:KeyVaultRotationInterval must be positive.")
         .Validate(options => options.VaultKvRotationInterval > TimeSpan.Zero, "Demo:VaultKvRotationInterval must be positive.")
+        .Validate(options => options.KubernetesRotationInterval > TimeSpan.Zero, "Demo:KubernetesRotationInterval must be positive.")
         .ValidateOnStart();
     builder.Services.AddHostedService<DemoRotator>();
     builder.Services.AddHostedService<DemoKeyVaultRotator>();
     builder.Services.AddHostedService<DemoVaultRotator>();
+    builder.Services.AddHostedService<DemoKubernetesRotator>();
 }
 
 await using var app = builder.Build();
@@ -217,6 +235,11 @@ app.Lifetime.ApplicationStarted.Register(() =>
         var demo = app.Services.GetRequiredService<IOptions<DemoOptions>>().Value;
         StartupLog.DemoMode(app.Logger, demoMountPath, demo.RotationInterval, demoVaultUri, DemoKeyVault.ApiKeySecretName, demo.KeyVaultRotationInterval, keyVaultPollInterval, PushOptions.EventsPath, urls);
         StartupLog.DemoVaultMode(app.Logger, demoVault.Address, DemoVault.DatabaseCredsPath, DemoVault.LeaseTtl, DemoVault.LeaseMaxTtl, DemoVault.KvPath, demo.VaultKvRotationInterval, vaultPollInterval);
+        if (demoKubernetes is not null)
+        {
+            StartupLog.DemoKubernetesMode(app.Logger, demoKubernetes.Address, $"{DemoKubernetes.Namespace}/{DemoKubernetes.SecretName}", demo.KubernetesRotationInterval);
+        }
+
         LogPushAndHealth();
         return;
     }
