@@ -56,7 +56,7 @@ public sealed class KubernetesSourceOptionsTests : IDisposable
         Assert.Equal("true", configuration["Feature:Enabled"]);
         Assert.Equal("blue", configuration["Mode"]);
         harness.Emulator.SetConfigMap(Ns, "app-settings", new Dictionary<string, string> { ["Feature__Enabled"] = "false", ["Mode"] = "blue\n" });
-        await reloads.WaitAsync(() => configuration["Feature:Enabled"] == "false", "the ConfigMap change");
+        await reloads.WaitAsync(() => reloads.Count >= 1 && configuration["Feature:Enabled"] == "false", "the ConfigMap change");
         Assert.Equal(1, reloads.Count);
     }
 
