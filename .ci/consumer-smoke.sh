@@ -23,7 +23,7 @@ dotnet pack SecretRotation.sln -c Release --no-build -warnaserror -o "$feed" >"$
 echo "smoke: packed $(ls "$feed"/*.nupkg | grep -vc '\.snupkg$') packages into $out/packages in $((SECONDS - started)) s"
 
 # 2. What each package must carry.
-expected="SecretRotation SecretRotation.AzureKeyVault SecretRotation.HashiCorpVault SecretRotation.AspNetCore SecretRotation.Testing SecretRotation.Cli"
+expected="SecretRotation SecretRotation.AzureKeyVault SecretRotation.HashiCorpVault SecretRotation.Kubernetes SecretRotation.AspNetCore SecretRotation.Testing SecretRotation.Cli"
 nupkg=$(ls "$feed"/SecretRotation.[0-9]*.nupkg 2>/dev/null | head -n 1)
 [ -n "$nupkg" ] || fail "no SecretRotation package in $feed"
 version=$(basename "$nupkg" .nupkg); version=${version#SecretRotation.}
@@ -35,7 +35,7 @@ for id in $expected; do
   unzip -p "$pkg" "$id.nuspec" | grep -Eq '<repository [^>]*commit="[0-9a-f]{40}"' \
     || fail "$id's nuspec has no repository commit (SourceLink)"
 done
-echo "smoke: $version: all 6 packages carry a README, a .snupkg and the repository commit"
+echo "smoke: $version: all $(echo $expected | wc -w) packages carry a README, a .snupkg and the repository commit"
 
 # 3. A fresh app outside the repository.
 smoke=$(mktemp -d "${TMPDIR:-/tmp}/secret-rotation-smoke.XXXXXX")

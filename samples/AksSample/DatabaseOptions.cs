@@ -24,4 +24,10 @@ public sealed class DatabaseOptions
     /// <c>secret/aks-sample/db</c> (field <c>EncryptionKey</c>), so that it rotates on Vault's clock without hiding the others.
     /// </summary>
     public string? EncryptionKey { get; set; }
+
+    /// <summary>
+    /// A token signing key. In the local demo it comes from a Kubernetes Secret read through the API and watched (the Kubernetes
+    /// API emulator's <c>demo/aks-sample-signing</c>, key <c>SigningKey</c>), so a rotation shows within milliseconds.
+    /// </summary>
+    public string? SigningKey { get; set; }
 }

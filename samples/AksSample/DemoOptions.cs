@@ -16,4 +16,7 @@ public sealed class DemoOptions
     /// Default 30 seconds. (The dynamic database credentials rotate on their own lease clock, see <see cref="DemoVault"/>.)
     /// </summary>
     public TimeSpan VaultKvRotationInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the demo's Kubernetes Secret gets a new SigningKey (the app watches it through the API).</summary>
+    public TimeSpan KubernetesRotationInterval { get; set; } = TimeSpan.FromSeconds(10);
 }

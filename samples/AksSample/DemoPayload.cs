@@ -41,4 +41,7 @@ public static class DemoPayload
 
     /// <summary>A new random encryption key, for the HashiCorp Vault emulator's KV v2 secret.</summary>
     public static string CreateEncryptionKey() => ValuePrefix + "enckey-" + RandomNumberGenerator.GetHexString(64, lowercase: true);
+
+    /// <summary>A new random signing key for the demo's Kubernetes Secret.</summary>
+    public static string CreateSigningKey() => ValuePrefix + "signkey-" + RandomNumberGenerator.GetHexString(32, lowercase: true);
 }

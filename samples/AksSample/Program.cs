@@ -16,22 +16,29 @@ var configuredMountPath = NullIfBlank(builder.Configuration[SampleMode.MountPath
 var configuredRenderedFile = NullIfBlank(builder.Configuration[SampleMode.RenderedFileKey]);
 var keyVaultOptions = builder.Configuration.GetSection(KeyVaultOptions.SectionName).Get<KeyVaultOptions>() ?? new KeyVaultOptions();
 var vaultOptions = builder.Configuration.GetSection(VaultOptions.SectionName).Get<VaultOptions>() ?? new VaultOptions();
-var isDemo = configuredMountPath is null && configuredRenderedFile is null && !keyVaultOptions.IsConfigured && !vaultOptions.IsConfigured;
+var kubernetesOptions = builder.Configuration.GetSection(KubernetesApiOptions.SectionName).Get<KubernetesApiOptions>() ?? new KubernetesApiOptions();
+var isDemo = configuredMountPath is null && configuredRenderedFile is null && !keyVaultOptions.IsConfigured && !vaultOptions.IsConfigured
+    && !kubernetesOptions.IsConfigured;
 using var demoVolume = isDemo ? DemoVolume.Create() : null;
 await using var demoKeyVault = isDemo ? await DemoKeyVault.StartAsync() : null;
 await using var demoVault = isDemo ? await DemoVault.StartAsync() : null;
+await using var demoKubernetes = isDemo ? await DemoKubernetes.StartAsync() : null;
 
 IReadOnlyList<VaultSecretMapping> vaultMappings = demoVault is not null
     ? [new(DemoVault.KvPath, DatabaseOptions.SectionName), new(DemoVault.DatabaseCredsPath, DynamicDatabaseOptions.SectionName)]
     : vaultOptions.IsConfigured ? vaultOptions.GetMappings() : [];
 var mode = demoVolume is not null && demoKeyVault is not null && demoVault is not null
-    ? SampleMode.Demo(demoVolume.MountPath, demoKeyVault.VaultUri, demoVault.Address, vaultMappings)
+    ? SampleMode.Demo(demoVolume.MountPath, demoKeyVault.VaultUri, demoVault.Address, vaultMappings) with
+    {
+        KubernetesSecret = demoKubernetes is null ? null : $"{DemoKubernetes.Namespace}/{DemoKubernetes.SecretName}",
+    }
     : SampleMode.Configured(
         configuredMountPath,
         configuredRenderedFile,
         keyVaultOptions.IsConfigured ? keyVaultOptions.GetVaultUri() : null,
         vaultOptions.IsConfigured ? vaultOptions.GetAddress() : null,
-        vaultMappings);
+        vaultMappings,
+        kubernetesOptions.IsConfigured ? DescribeKubernetesSecret(kubernetesOptions) : null);
 
 // The secret sources, lowest precedence first: each one added later wins for a key an earlier one also supplies. All are
 // required: start-up fails if one cannot be read; after that, a failed read keeps the last good values and is retried.
@@ -40,6 +47,31 @@ var mode = demoVolume is not null && demoKeyVault is not null && demoVault is no
 if (mode.MountPath is not null)
 {
     builder.Configuration.AddMountedSecrets(mode.MountPath, source => source.KeyPrefix = DatabaseOptions.SectionName);
+}
+
+// 1b. A Kubernetes Secret read through the API server and watched (Kubernetes:SecretName): its keys become Database:<key>
+//     by the volume's rules, within milliseconds of `kubectl apply` (a volume waits for the kubelet's sync, 1-2 minutes).
+//     In a pod: the pod's service account (k8s/rbac-kubernetes-secrets.yaml grants get/list/watch on that one Secret).
+if (demoKubernetes is not null)
+{
+    // The demo: the Kubernetes API emulator, with a token that may get/list/watch only this Secret.
+    builder.Configuration.AddKubernetesSecrets(source =>
+    {
+        source.ClientConfiguration = demoKubernetes.ClientConfiguration;
+        source.Namespace = DemoKubernetes.Namespace;
+        source.SecretNames.Add(DemoKubernetes.SecretName);
+        source.KeyPrefix = DatabaseOptions.SectionName;
+    });
+}
+else if (kubernetesOptions.IsConfigured)
+{
+    builder.Configuration.AddKubernetesSecrets(source =>
+    {
+        source.SecretNames.Add(kubernetesOptions.SecretName!.Trim());
+        source.Namespace = NullIfBlank(kubernetesOptions.Namespace);
+        source.KubeconfigPath = NullIfBlank(kubernetesOptions.KubeconfigPath);
+        source.KeyPrefix = DatabaseOptions.SectionName;
+    });
 }
 
 // 2. A rendered secrets file, e.g. /vault/secrets/db.json from the Vault Agent injector: {"Database": {"User": ..., ...}}.
@@ -141,22 +173,25 @@ builder.Services.AddSingleton(mode);
 builder.Services.AddSingleton<SecretChangeTracker>();
 builder.Services.AddSingleton<StatusReporter>();
 
-if (demoVolume is not null && demoKeyVault is not null && demoVault is not null && demoEventSubscription is not null)
+if (demoVolume is not null && demoKeyVault is not null && demoVault is not null && demoKubernetes is not null && demoEventSubscription is not null)
 {
     // Registered as instances, so the container never disposes them; the `using`s above do.
     builder.Services.AddSingleton(demoVolume);
     builder.Services.AddSingleton(demoKeyVault);
     builder.Services.AddSingleton(demoVault);
+    builder.Services.AddSingleton(demoKubernetes);
     builder.Services.AddSingleton(demoEventSubscription);
     builder.Services.AddOptions<DemoOptions>()
         .Bind(builder.Configuration.GetSection(DemoOptions.SectionName))
         .Validate(options => options.RotationInterval > TimeSpan.Zero, "Demo:RotationInterval must be positive.")
         .Validate(options => options.KeyVaultRotationInterval > TimeSpan.Zero, "Demo:KeyVaultRotationInterval must be positive.")
         .Validate(options => options.VaultKvRotationInterval > TimeSpan.Zero, "Demo:VaultKvRotationInterval must be positive.")
+        .Validate(options => options.KubernetesRotationInterval > TimeSpan.Zero, "Demo:KubernetesRotationInterval must be positive.")
         .ValidateOnStart();
     builder.Services.AddHostedService<DemoRotator>();
     builder.Services.AddHostedService<DemoKeyVaultRotator>();
     builder.Services.AddHostedService<DemoVaultRotator>();
+    builder.Services.AddHostedService<DemoKubernetesRotator>();
 }
 
 await using var app = builder.Build();
@@ -200,6 +235,11 @@ app.Lifetime.ApplicationStarted.Register(() =>
         var demo = app.Services.GetRequiredService<IOptions<DemoOptions>>().Value;
         StartupLog.DemoMode(app.Logger, demoMountPath, demo.RotationInterval, demoVaultUri, DemoKeyVault.ApiKeySecretName, demo.KeyVaultRotationInterval, keyVaultPollInterval, PushOptions.EventsPath, urls);
         StartupLog.DemoVaultMode(app.Logger, demoVault.Address, DemoVault.DatabaseCredsPath, DemoVault.LeaseTtl, DemoVault.LeaseMaxTtl, DemoVault.KvPath, demo.VaultKvRotationInterval, vaultPollInterval);
+        if (demoKubernetes is not null)
+        {
+            StartupLog.DemoKubernetesMode(app.Logger, demoKubernetes.Address, $"{DemoKubernetes.Namespace}/{DemoKubernetes.SecretName}", demo.KubernetesRotationInterval);
+        }
+
         LogPushAndHealth();
         return;
     }
@@ -212,6 +252,11 @@ app.Lifetime.ApplicationStarted.Register(() =>
     if (mode.RenderedFile is { } renderedFile)
     {
         StartupLog.ReadingRenderedFile(app.Logger, renderedFile);
+    }
+
+    if (mode.KubernetesSecret is { } kubernetesSecret)
+    {
+        StartupLog.ReadingKubernetesSecret(app.Logger, kubernetesSecret);
     }
 
     if (mode.VaultUri is { } vaultUri)
@@ -255,6 +300,9 @@ void LogPushAndHealth()
 }
 
 static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+static string DescribeKubernetesSecret(KubernetesApiOptions options) =>
+    string.IsNullOrWhiteSpace(options.Namespace) ? options.SecretName!.Trim() : $"{options.Namespace.Trim()}/{options.SecretName!.Trim()}";
 
 // Three of the longest poll interval, and at least the library's default of 15 minutes (the volume and the rendered file are
 // checked every 10 s; Key Vault and Vault every 5 minutes unless set otherwise).

@@ -25,12 +25,16 @@ public sealed record SampleMode(
 
     public bool IsDemo => Name == "demo";
 
+    /// <summary>The Kubernetes Secret read through the API (watched), as <c>namespace/name</c> or <c>name</c>; or <see langword="null"/>.</summary>
+    public string? KubernetesSecret { get; init; }
+
     public static SampleMode Demo(string mountPath, Uri vaultUri, Uri hashiCorpVaultAddress, IReadOnlyList<VaultSecretMapping> vaultMappings) =>
         new("demo", mountPath, null, vaultUri.AbsoluteUri, hashiCorpVaultAddress.AbsoluteUri, VaultOptions.Describe(vaultMappings), ReadsDynamic(vaultMappings));
 
     /// <summary>The mode for real sources: at least one of them is set.</summary>
     public static SampleMode Configured(
-        string? mountPath, string? renderedFile, Uri? vaultUri, Uri? hashiCorpVaultAddress, IReadOnlyList<VaultSecretMapping> vaultMappings)
+        string? mountPath, string? renderedFile, Uri? vaultUri, Uri? hashiCorpVaultAddress, IReadOnlyList<VaultSecretMapping> vaultMappings,
+        string? kubernetesSecret = null)
     {
         ArgumentNullException.ThrowIfNull(vaultMappings);
         var parts = new List<string>(4);
@@ -42,6 +46,11 @@ public sealed record SampleMode(
         if (renderedFile is not null)
         {
             parts.Add("file");
+        }
+
+        if (kubernetesSecret is not null)
+        {
+            parts.Add("kubernetes");
         }
 
         if (vaultUri is not null)
@@ -56,7 +65,7 @@ public sealed record SampleMode(
 
         if (parts.Count == 0)
         {
-            throw new ArgumentException("Set a mount path, a rendered file, a Key Vault URI or a Vault address.");
+            throw new ArgumentException("Set a mount path, a rendered file, a Kubernetes Secret, a Key Vault URI or a Vault address.");
         }
 
         return new(
@@ -66,7 +75,10 @@ public sealed record SampleMode(
             vaultUri?.AbsoluteUri,
             hashiCorpVaultAddress?.AbsoluteUri,
             hashiCorpVaultAddress is null ? [] : VaultOptions.Describe(vaultMappings),
-            hashiCorpVaultAddress is not null && ReadsDynamic(vaultMappings));
+            hashiCorpVaultAddress is not null && ReadsDynamic(vaultMappings))
+        {
+            KubernetesSecret = kubernetesSecret,
+        };
     }
 
     private static bool ReadsDynamic(IEnumerable<VaultSecretMapping> mappings) =>

@@ -16,6 +16,7 @@ public sealed partial class SecretChangeTracker : IDisposable
         (Key(DatabaseOptions.SectionName, nameof(DatabaseOptions.ConnectionString)), static (options, _) => options.ConnectionString),
         (Key(DatabaseOptions.SectionName, nameof(DatabaseOptions.ApiKey)), static (options, _) => options.ApiKey),
         (Key(DatabaseOptions.SectionName, nameof(DatabaseOptions.EncryptionKey)), static (options, _) => options.EncryptionKey),
+        (Key(DatabaseOptions.SectionName, nameof(DatabaseOptions.SigningKey)), static (options, _) => options.SigningKey),
     ];
 
     private static readonly (string Key, Func<DatabaseOptions, DynamicDatabaseOptions, string?> Read)[] DynamicProperties =

@@ -15,6 +15,12 @@ public static partial class StartupLog
     [LoggerMessage(3004, LogLevel.Information, "Reading the rendered secrets file {RenderedFile} (watched; e.g. written by Vault Agent)")]
     public static partial void ReadingRenderedFile(ILogger logger, string renderedFile);
 
+    [LoggerMessage(3013, LogLevel.Information, "Local demo mode: the Kubernetes API emulator {Address} holds the Secret {Secret} (SigningKey -> Database:SigningKey), updated every {RotationInterval}; the app lists it, then watches it (no poll wait)")]
+    public static partial void DemoKubernetesMode(ILogger logger, Uri address, string secret, TimeSpan rotationInterval);
+
+    [LoggerMessage(3012, LogLevel.Information, "Reading the Kubernetes Secret {Secret} through the API server (listed, then watched; polled every 5 minutes as a safety net)")]
+    public static partial void ReadingKubernetesSecret(ILogger logger, string secret);
+
     [LoggerMessage(3002, LogLevel.Information, "Reading Azure Key Vault {VaultUri} ({Selection}), polled every {PollInterval}")]
     public static partial void ReadingKeyVault(ILogger logger, string vaultUri, string selection, TimeSpan pollInterval);
 

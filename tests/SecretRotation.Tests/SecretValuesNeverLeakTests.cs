@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using k8s;
 using Microsoft.Extensions.Configuration;
 using SecretRotation.Testing;
 using SecretRotation.TestSupport;
@@ -101,6 +103,88 @@ public sealed class SecretValuesNeverLeakTests : IDisposable
         foreach (var secret in Secrets)
         {
             Assert.DoesNotContain(secret, everything, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>
+    /// The Kubernetes API source (<c>AddKubernetesSecrets</c>) over the emulator, logged at Trace: a rotation, a metadata-only
+    /// update, an oversize Secret, two keys for one configuration key, a 503, a 410 after a dropped watch, a deletion and a 403.
+    /// </summary>
+    [Fact]
+    public async Task TheKubernetesSourceLeaksNoValueInAnyLogExceptionMetricTraceOrToString()
+    {
+        string[] canaries =
+        [
+            "leak-k8s-password-1", "leak-k8s-password-2", "leak-k8s-user", "leak-k8s-oversize", "leak-k8s-collide-1",
+            "leak-k8s-collide-2", "leak-k8s-forbidden",
+        ];
+        var logs = new CapturingLoggerProvider();
+        var observed = new StringBuilder();
+        using var meterListener = ListenToMetrics(observed);
+        using var activityListener = ListenToTraces(observed);
+        await using var emulator = await KubernetesEmulator.StartAsync();
+        const string Ns = "app";
+        KubernetesClientConfiguration ClientFor(params string[] names) => new()
+        {
+            Host = emulator.Address.GetLeftPart(UriPartial.Authority),
+            AccessToken = emulator.CreateServiceAccountToken(Ns, "reader", new KubernetesRbacRule
+            {
+                Verbs = ["get", "list", "watch"], Resources = ["secrets"], ResourceNames = names, Namespace = Ns,
+            }),
+            SslCaCerts = [X509CertificateLoader.LoadCertificate(emulator.Certificate.RawData)],
+        };
+        emulator.SetSecret(Ns, "db", new Dictionary<string, string> { ["User"] = "leak-k8s-user", ["Password"] = "leak-k8s-password-1" });
+        emulator.SetSecret(Ns, "forbidden", new Dictionary<string, string> { ["Password"] = "leak-k8s-forbidden" });
+        var exceptions = new List<Exception>();
+        using var configuration = (ConfigurationRoot)new ConfigurationBuilder().AddKubernetesSecrets(s =>
+        {
+            s.ClientConfiguration = ClientFor("db", "extra");
+            s.Namespace = Ns;
+            s.SecretNames.Add("db");
+            s.SecretNames.Add("extra");
+            s.MaxSecretSize = 64;
+            s.Optional = true;
+            s.PollInterval = null;
+            s.MinimumWatchBackoff = TimeSpan.FromMilliseconds(50);
+            s.LoggerFactory = logs.CreateFactory();
+        }).Build();
+        var refresher = configuration.GetSecretRefreshers().Single();
+        using var reloads = new ReloadProbe(configuration);
+        await emulator.WaitForWatchesAsync(2).WithTimeout("the watches");
+
+        emulator.SetSecret(Ns, "db", new Dictionary<string, string> { ["User"] = "leak-k8s-user", ["Password"] = "leak-k8s-password-2" });
+        await reloads.WaitAsync(() => configuration["Password"] == "leak-k8s-password-2", "the rotation");
+        emulator.SetSecret(Ns, "db", new Dictionary<string, string> { ["User"] = "leak-k8s-user", ["Password"] = "leak-k8s-password-2" }, new Dictionary<string, string> { ["l"] = "1" });
+        emulator.SetSecret(Ns, "extra", new Dictionary<string, string> { ["Big"] = "leak-k8s-oversize" + new string('x', 100) });
+        exceptions.Add(await Assert.ThrowsAsync<SecretSourceException>(() => refresher.RefreshAsync()));
+        emulator.SetSecret(Ns, "extra", new Dictionary<string, string> { ["password"] = "leak-k8s-collide-1", ["Password"] = "leak-k8s-collide-2" });
+        exceptions.Add(await Assert.ThrowsAsync<SecretSourceException>(() => refresher.RefreshAsync()));
+        emulator.DeleteSecret(Ns, "extra");
+        emulator.InjectFault(new KubernetesFault { StatusCode = 503, Count = 1 });
+        exceptions.Add(await Assert.ThrowsAsync<SecretSourceException>(() => refresher.RefreshAsync()));
+        emulator.Compact();
+        emulator.BreakWatches(KubernetesWatchBreak.Drop);
+        emulator.DeleteSecret(Ns, "db");
+        await reloads.WaitAsync(() => configuration["Password"] is null, "the deletion");
+        var forbidden = Assert.Throws<SecretSourceException>(() => new ConfigurationBuilder().AddKubernetesSecrets(s =>
+        {
+            s.ClientConfiguration = ClientFor("db");
+            s.Namespace = Ns;
+            s.SecretNames.Add("forbidden");
+            s.LoggerFactory = logs.CreateFactory();
+        }).Build());
+        exceptions.Add(forbidden);
+
+        Assert.Contains("403", forbidden.Message, StringComparison.Ordinal);
+        var everything = string.Join('\n',
+            logs.AllText(),
+            string.Join('\n', exceptions.Select(e => e.ToString())),
+            $"{refresher} {refresher.Status}",
+            string.Join('\n', configuration.Providers.Select(p => p.ToString())),
+            Snapshot(observed));
+        foreach (var canary in canaries)
+        {
+            Assert.DoesNotContain(canary, everything, StringComparison.Ordinal);
         }
     }
 

@@ -177,7 +177,7 @@ internal sealed class MountedSecretsReader : MountedVolumeReader
     {
         foreach (var entry in new DirectoryInfo(directory).EnumerateFileSystemInfos("*", ListOneLevel))
         {
-            if (entry.Name.StartsWith('.'))
+            if (SecretRotation.Shared.SecretKeyRules.IsHidden(entry.Name))
             {
                 continue;
             }

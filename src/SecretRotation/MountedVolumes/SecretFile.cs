@@ -1,5 +1,5 @@
-using System.Text;
 using Microsoft.Win32.SafeHandles;
+using SecretRotation.Shared;
 
 namespace SecretRotation.MountedVolumes;
 
@@ -48,22 +48,5 @@ internal static class SecretFile
     }
 
     /// <summary>Decodes UTF-8 (dropping a byte-order mark) and trims one trailing <c>\n</c> or <c>\r\n</c> if asked.</summary>
-    public static string Decode(ReadOnlySpan<byte> bytes, bool trimTrailingNewline)
-    {
-        if (bytes.StartsWith("\uFEFF"u8))
-        {
-            bytes = bytes[3..];
-        }
-
-        if (trimTrailingNewline && bytes.EndsWith("\n"u8))
-        {
-            bytes = bytes[..^1];
-            if (bytes.EndsWith("\r"u8))
-            {
-                bytes = bytes[..^1];
-            }
-        }
-
-        return Encoding.UTF8.GetString(bytes);
-    }
+    public static string Decode(ReadOnlySpan<byte> bytes, bool trimTrailingNewline) => SecretKeyRules.Decode(bytes, trimTrailingNewline);
 }
