@@ -193,7 +193,9 @@ public sealed class KubeletVolumeTests : IDisposable
         using var probe = new OptionsProbe(configuration, "Db");
         var refresher = configuration.GetSecretRefreshers().Single();
 
-        Directory.Delete(MountPath, recursive: true);
+        // An unmount takes the whole volume away at once; a recursive delete would show the watcher half-deleted states.
+        Directory.Move(MountPath, MountPath + ".unmounted");
+        Directory.Delete(MountPath + ".unmounted", recursive: true);
         var failure = await Assert.ThrowsAsync<SecretSourceException>(() => refresher.RefreshAsync());
 
         Assert.Contains(MountPath, failure.Message, StringComparison.Ordinal);
