@@ -17,8 +17,14 @@ internal sealed class PendingRefresh
     /// <summary>When the latest watcher event arrived (a timestamp); the read waits for a quiet window after it.</summary>
     public long? LastWatcherEvent { get; private set; }
 
-    /// <summary>True when a request other than a watcher event is waiting, so the read should start now.</summary>
-    public bool IsUrgent => (Triggers & ~RefreshTriggers.Watcher) != RefreshTriggers.None;
+    /// <summary>When waiting change notices are to be read (spread over the fleet window), or <see langword="null"/> for at once.</summary>
+    public long? NoticeDue { get; private set; }
+
+    /// <summary>
+    /// True when a request other than a watcher event or a spread-out change notice is waiting, so the read should start now.
+    /// </summary>
+    public bool IsUrgent =>
+        (Triggers & ~(RefreshTriggers.Watcher | (NoticeDue is null ? RefreshTriggers.None : RefreshTriggers.ChangeNotice))) != RefreshTriggers.None;
 
     public bool IsEmpty => Triggers == RefreshTriggers.None;
 
@@ -38,8 +44,14 @@ internal sealed class PendingRefresh
         }
     }
 
-    public void AddNotice(SecretChangeNotice notice, TaskCompletionSource waiter)
+    /// <param name="notice">The notice.</param>
+    /// <param name="waiter">Completed when the read is made.</param>
+    /// <param name="due">When to read it (a spread over the fleet window), or <see langword="null"/> for at once. Notices that
+    /// arrive while others wait are read together, at the earliest time any of them asked for.</param>
+    public void AddNotice(SecretChangeNotice notice, TaskCompletionSource waiter, long? due = null)
     {
+        var first = (Triggers & RefreshTriggers.ChangeNotice) == RefreshTriggers.None;
+        NoticeDue = first ? due : due is null || NoticeDue is null ? null : Math.Min(due.Value, NoticeDue.Value);
         Triggers |= RefreshTriggers.ChangeNotice;
         if (!_notices.Contains(notice))
         {
@@ -60,6 +72,7 @@ internal sealed class PendingRefresh
         Triggers = RefreshTriggers.None;
         FirstWatcherEvent = null;
         LastWatcherEvent = null;
+        NoticeDue = null;
         return (triggers, notices, waiters);
     }
 }

@@ -15,13 +15,19 @@ internal sealed record RefreshSettings(
     TimeSpan ReadTimeout,
     TimeProvider TimeProvider,
     ILoggerFactory? LoggerFactory,
-    Func<double> Randomizer)
+    Func<double> Randomizer,
+    TimeSpan FleetSpread = default,
+    TimeSpan? PushCoveredPollInterval = null,
+    TimeSpan PushStaleAfter = default)
 {
     /// <summary>Retry delays get ±20 % jitter.</summary>
     public const double BackoffJitter = 0.2;
 
     /// <summary>The longest <see cref="SecretConfigurationSource.ReadTimeout"/> other than infinite.</summary>
     public static readonly TimeSpan LongestReadTimeout = TimeSpan.FromDays(1);
+
+    /// <summary>The longest <see cref="SecretConfigurationSource.FleetSpread"/>.</summary>
+    public static readonly TimeSpan LongestFleetSpread = TimeSpan.FromHours(1);
 
     public static RefreshSettings From(SecretConfigurationSource source)
     {
@@ -61,6 +67,22 @@ internal sealed record RefreshSettings(
             throw new ArgumentOutOfRangeException(nameof(source), source.ReadTimeout, "ReadTimeout must be positive and at most one day, or Timeout.InfiniteTimeSpan to turn it off.");
         }
 
+        var fleetSpread = source.EffectiveFleetSpread;
+        if (fleetSpread < TimeSpan.Zero || fleetSpread > LongestFleetSpread)
+        {
+            throw new ArgumentOutOfRangeException(nameof(source), fleetSpread, "FleetSpread must be between zero and one hour.");
+        }
+
+        if (source.PushCoveredPollInterval is { } stretched && stretched <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(source), stretched, "PushCoveredPollInterval must be positive, or null to keep polling at PollInterval while push is healthy.");
+        }
+
+        if (source.PushStaleAfter <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(source), source.PushStaleAfter, "PushStaleAfter must be positive.");
+        }
+
         ArgumentNullException.ThrowIfNull(source.TimeProvider);
         ArgumentNullException.ThrowIfNull(source.Randomizer);
         return new RefreshSettings(
@@ -75,12 +97,27 @@ internal sealed record RefreshSettings(
             source.ReadTimeout,
             source.TimeProvider,
             source.LoggerFactory,
-            source.Randomizer);
+            source.Randomizer,
+            fleetSpread,
+            source.PushCoveredPollInterval,
+            source.PushStaleAfter);
     }
 
     /// <summary>The next poll delay: the interval shortened or lengthened by up to <see cref="PollJitter"/>.</summary>
     public TimeSpan? NextPollDelay(double random) =>
         PollInterval is { } poll ? poll * (1 + (PollJitter * ((2 * random) - 1))) : null;
+
+    /// <summary>
+    /// The poll delay while push covers the source: the stretched interval (jittered like the poll), never shorter than the
+    /// normal one; <see langword="null"/> when polling is off or the source does not stretch.
+    /// </summary>
+    public TimeSpan? NextPushCoveredPollDelay(double random) =>
+        PollInterval is { } poll && PushCoveredPollInterval is { } stretched && stretched > poll
+            ? stretched * (1 + (PollJitter * ((2 * random) - 1)))
+            : null;
+
+    /// <summary>A random share of <see cref="FleetSpread"/> (zero without one).</summary>
+    public TimeSpan FleetDelay(double random) => FleetSpread * random;
 
     /// <summary>The delay before retry number <paramref name="consecutiveFailures"/> (1-based).</summary>
     public TimeSpan BackoffDelay(int consecutiveFailures, double random)

@@ -179,8 +179,18 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
             return false;
         }
 
-        await RequestAsync(waiter => _pending.AddNotice(notice, waiter), cancellationToken);
+        await RequestAsync(waiter => _pending.AddNotice(notice, waiter, _schedule.NoticeDue(_time.GetTimestamp())), cancellationToken);
         return true;
+    }
+
+    // Fleet scale (issue 12): push health stretches or restores the safety poll; RefreshSchedule decides when.
+    public void ReportPushHealth(bool healthy)
+    {
+        lock (_gate)
+        {
+            _schedule.OnPushHealth(healthy, _time.GetTimestamp());
+            WakeLocked();
+        }
     }
 
     /// <summary>Uses the host's logger factory from now on, unless the source was given one explicitly.</summary>
@@ -327,7 +337,7 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
                     }
 
                     var now = _time.GetTimestamp();
-                    var due = _schedule.NextDue(now, _pending.IsUrgent, _pending.FirstWatcherEvent, _pending.LastWatcherEvent);
+                    var due = _schedule.NextDue(now, _pending.IsUrgent, _pending.FirstWatcherEvent, _pending.LastWatcherEvent, _pending.NoticeDue);
                     if (due is { } dueTime && dueTime <= now)
                     {
                         _pending.Add(_schedule.TakeDue(now), waiter: null);
@@ -371,8 +381,9 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
     private async Task WaitAsync(Task wake, TimeSpan? delay)
     {
         using var cancelDelay = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        // Whole milliseconds, rounded up: timers truncate a sub-millisecond rest to zero and would wake the loop early, again and again.
         var timer = delay is { } wait
-            ? Task.Delay(wait < LongestWait ? wait : LongestWait, _time, cancelDelay.Token)
+            ? Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling((wait < LongestWait ? wait : LongestWait).TotalMilliseconds)), _time, cancelDelay.Token)
             : Task.Delay(Timeout.InfiniteTimeSpan, _time, cancelDelay.Token);
         lock (_gate)
         {
