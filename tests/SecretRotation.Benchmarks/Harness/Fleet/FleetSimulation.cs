@@ -56,6 +56,8 @@ internal sealed class FleetSimulation : IAsyncDisposable
             vault.SetSecret($"s{i:D2}", $"value-{i}");
         }
 
+        // The secrets exist well before the pods start (a secret read in the second it was written gets one safety re-read).
+        clock.Advance(TimeSpan.FromMinutes(1));
         return new FleetSimulation(vault, clock, new VaultTraffic(clock, vault.CreateInMemoryHandler()), expectedReplicas, seed);
     }
 
