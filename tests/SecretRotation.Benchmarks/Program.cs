@@ -34,7 +34,7 @@ public static class Program
                                          each time (target: flat within 1 MiB)
           all                            rotation-latency, noop-triggers, key-vault, vault, events, push-amplification, mirror and
                                          expiry-memory, with their defaults
-          fleet [--replicas N]           fleet simulation on one Key Vault with the published limit (4,000 per 10 s -> 429): N replicas (default
+          fleet [--replicas N] [--hinted-only]  fleet simulation on one Key Vault with the published limit (4,000 per 10 s -> 429): N replicas (default
                                          1,000 and 10,000), in-memory transport, fake clock; rollout, steady state, pushed rotation, outage
           bench [BenchmarkDotNet args]   BenchmarkDotNet, e.g. bench --job short (all benchmarks unless --filter is given)
         """;
@@ -90,7 +90,7 @@ public static class Program
                     return new[] { latency, noop, keyVault, vault, events, amplification, mirror, expiryMemory }.Max();
                 case "fleet":
                     return await Harness.Fleet.FleetHarness.RunAsync(Console.Out,
-                        rest.Contains("--replicas") ? [HarnessArguments.PositiveInt(rest, "--replicas", 1000)] : [1_000, 10_000]);
+                        rest.Contains("--replicas") ? [HarnessArguments.PositiveInt(rest, "--replicas", 1000)] : [1_000, 10_000], rest.Contains("--hinted-only"));
                 case "bench":
                     BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(WithDefaultFilter(rest));
                     return 0;

@@ -19,7 +19,7 @@ internal static class FleetHarness
 
     private static readonly TimeSpan DefaultPoll = TimeSpan.FromMinutes(5);
 
-    public static async Task<int> RunAsync(TextWriter output, IReadOnlyList<int> sizes)
+    public static async Task<int> RunAsync(TextWriter output, IReadOnlyList<int> sizes, bool hintedOnly = false)
     {
         ThreadPool.GetMinThreads(out var workers, out var io);
         // Build() reads synchronously: every replica starting at once holds a pool thread while it waits on the fake clock.
@@ -35,7 +35,7 @@ internal static class FleetHarness
         var allMet = true;
         foreach (var n in sizes)
         {
-            foreach (var hint in new int?[] { null, n })
+            foreach (var hint in hintedOnly ? new int?[] { n } : [null, n])
             {
                 var watch = Stopwatch.StartNew();
                 var result = await RunFleetAsync(n, hint);
