@@ -35,4 +35,15 @@ public interface ISecretRefresher
     /// </summary>
     /// <remarks>The providers of <see cref="SecretConfigurationSource"/> ask their source; other implementations hold nothing by default.</remarks>
     bool HoldsSecret(SecretChangeNotice notice) => false;
+
+    /// <summary>
+    /// Tells the refresher whether a push path that may cover it is healthy (<see langword="true"/>: a handshake was answered,
+    /// an event delivered, or the receiver is connected) or looks broken (<see langword="false"/>: the receiver failed or
+    /// stopped, a delivery failed). Push receivers call it; while push is healthy a source may poll at its
+    /// <see cref="SecretConfigurationSource.PushCoveredPollInterval"/> instead of its <see cref="SecretConfigurationSource.PollInterval"/>.
+    /// </summary>
+    /// <remarks>Other implementations ignore it by default.</remarks>
+    void ReportPushHealth(bool healthy)
+    {
+    }
 }

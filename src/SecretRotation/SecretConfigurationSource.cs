@@ -81,6 +81,44 @@ public abstract class SecretConfigurationSource : IConfigurationSource
     /// <value>Default <see cref="TimeSpan.Zero"/> (off). Not negative, at most 30 days.</value>
     public TimeSpan PreviousValueWindow { get; set; }
 
+    /// <summary>
+    /// The window over which the replicas of a fleet spread the reads they would otherwise all make at the same moment: a read
+    /// a change notice asks for (one push event reaches every replica at once through a Service Bus fan-out) waits a random
+    /// share of it, and so does a retry after a failure (on top of the backoff and any <c>Retry-After</c>). Size it so the
+    /// fleet's reads fit the store's limit, e.g. replicas ÷ 360 per second for Key Vault (its limit is 4,000 transactions per
+    /// 10 s per vault; see docs/scaling.md). <see cref="ISecretRefresher.RefreshAsync(SecretChangeNotice, CancellationToken)"/>
+    /// completes once the read is made, so a push receiver's refresh timeout must exceed it.
+    /// </summary>
+    /// <value>Default <see cref="TimeSpan.Zero"/>: a single pod reads at once. At most one hour.</value>
+    public TimeSpan FleetSpread { get; set; }
+
+    /// <summary>
+    /// The poll interval while a push path that covers this source is healthy (the events endpoint answered a handshake or
+    /// delivered an event, or the Service Bus receiver is connected): polls are then only a safety net. When push looks
+    /// broken (the receiver reports an error or disconnects, deliveries fail, or nothing was heard from it for
+    /// <see cref="PushStaleAfter"/>), polls come back to <see cref="PollInterval"/>, spread over one interval.
+    /// <see langword="null"/> keeps <see cref="PollInterval"/> whatever push does. Never shortens the poll.
+    /// </summary>
+    /// <value>Default <see langword="null"/>; the Azure Key Vault source sets 1 hour.</value>
+    public TimeSpan? PushCoveredPollInterval { get; set; }
+
+    /// <summary>
+    /// How long one sign of healthy push (a handshake, an event, the receiver's heartbeat) counts; after it, with no newer
+    /// sign, push counts as broken and <see cref="PushCoveredPollInterval"/> no longer applies.
+    /// </summary>
+    /// <value>Default 1 hour. Positive.</value>
+    public TimeSpan PushStaleAfter { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// The fleet spread used when <see cref="FleetSpread"/> is left at zero: a store that knows its limits derives one from a
+    /// fleet-size hint (the Azure Key Vault source from <c>ExpectedReplicas</c>).
+    /// </summary>
+    /// <value>Default <see cref="TimeSpan.Zero"/>.</value>
+    protected virtual TimeSpan DerivedFleetSpread => TimeSpan.Zero;
+
+    /// <summary>The fleet spread in force: <see cref="FleetSpread"/>, or <see cref="DerivedFleetSpread"/> when that is zero.</summary>
+    internal TimeSpan EffectiveFleetSpread => FleetSpread > TimeSpan.Zero ? FleetSpread : DerivedFleetSpread;
+
     /// <summary>The clock for every delay, timer and timestamp.</summary>
     /// <value>Default <see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;

@@ -49,6 +49,8 @@ public static class Program
                                          with strace for AddMountedSecrets, AddKeyPerFile and no source (target <= 35/min, issue 12)
           kubernetes [--updates N]       AddKubernetesSecrets over the Kubernetes API emulator: update Secret -> IOptionsMonitor.OnChange over N
                                          updates (default 200; target p99 <= 50 ms), idle requests per pod-hour, the kubelet path's documented delay
+          fleet [--replicas N] [--hinted-only]  fleet simulation on one Key Vault with the published limit (4,000 per 10 s -> 429): N replicas (default
+                                         1,000 and 10,000), in-memory transport, fake clock; rollout, steady state, pushed rotation, outage
           bench [BenchmarkDotNet args]   BenchmarkDotNet, e.g. bench --job short (all benchmarks unless --filter is given)
         """;
 
@@ -128,6 +130,9 @@ public static class Program
                         HarnessArguments.PositiveInt(rest, "--seconds", IdleCostHarness.DefaultSeconds),
                         HarnessArguments.PositiveInt(rest, "--files", IdleCostHarness.DefaultFiles),
                         Console.Out);
+                case "fleet":
+                    return await Harness.Fleet.FleetHarness.RunAsync(Console.Out,
+                        rest.Contains("--replicas") ? [HarnessArguments.PositiveInt(rest, "--replicas", 1000)] : [1_000, 10_000], rest.Contains("--hinted-only"));
                 case "bench":
                     BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(WithDefaultFilter(rest));
                     return 0;

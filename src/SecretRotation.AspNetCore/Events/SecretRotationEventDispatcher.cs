@@ -37,6 +37,8 @@ internal sealed class SecretRotationEventDispatcher(IConfiguration configuration
             work.Add((incoming, data!));
         }
 
+        // A valid delivery proves the push path works: sources covered by it may stretch their safety poll.
+        ReportPushHealth(healthy: true);
         var fresh = work.Where(w => !_handled.Contains(w.Event.Id)).ToList();
         foreach (var duplicate in work.Except(fresh))
         {
@@ -94,6 +96,15 @@ internal sealed class SecretRotationEventDispatcher(IConfiguration configuration
         }
 
         return result;
+    }
+
+    /// <summary>Tells every refresher in the configuration whether push works (a handshake, a delivery, a connected receiver) or looks broken.</summary>
+    public void ReportPushHealth(bool healthy)
+    {
+        foreach (var refresher in configuration.GetSecretRefreshers())
+        {
+            refresher.ReportPushHealth(healthy);
+        }
     }
 
     private static bool Holds(IReadOnlyList<ISecretRefresher> refreshers, SecretChangeNotice secret) =>

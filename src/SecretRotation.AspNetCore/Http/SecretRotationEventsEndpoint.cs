@@ -6,12 +6,26 @@ namespace SecretRotation.AspNetCore.Http;
 /// <summary>The push endpoint: the shared webhook handling, then the dispatcher's targeted refreshes.</summary>
 internal sealed class SecretRotationEventsEndpoint(EventGridWebhook webhook, SecretRotationEventDispatcher dispatcher)
 {
-    public Task HandleOptionsAsync(HttpContext context) => webhook.HandleOptionsAsync(context);
+    public async Task HandleOptionsAsync(HttpContext context)
+    {
+        await webhook.HandleOptionsAsync(context);
+        if (context.Response.StatusCode == StatusCodes.Status200OK)
+        {
+            // The CloudEvents abuse-protection handshake was answered: push is set up.
+            dispatcher.ReportPushHealth(healthy: true);
+        }
+    }
 
     public async Task HandlePostAsync(HttpContext context)
     {
         if (await webhook.ReadEventsAsync(context) is not { } events)
         {
+            if (context.Response.StatusCode == StatusCodes.Status200OK)
+            {
+                // The Event Grid subscription-validation handshake was answered: push is set up.
+                dispatcher.ReportPushHealth(healthy: true);
+            }
+
             return;
         }
 

@@ -11,6 +11,9 @@ namespace SecretRotation.AspNetCore.ServiceBus;
 /// </summary>
 internal sealed class ServiceBusEventHandler(SecretRotationEventDispatcher dispatcher, ILogger logger)
 {
+    /// <summary>The dispatcher, for the receiver's push-health reports.</summary>
+    internal SecretRotationEventDispatcher Dispatcher => dispatcher;
+
     /// <summary>Larger bodies are poison: Key Vault's events are small, and Event Grid's are at most 1 MB.</summary>
     public const int MaxBodySize = 1024 * 1024;
 

@@ -25,8 +25,12 @@ internal sealed class ServiceBusReceiverService(
     private static readonly TimeSpan MaxSetupRetry = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan MaxAbandonDelay = TimeSpan.FromSeconds(30);
 
+    /// <summary>How often a running receiver tells the sources push is healthy (well within their PushStaleAfter, default 1 h).</summary>
+    internal static readonly TimeSpan HeartbeatInterval = TimeSpan.FromMinutes(5);
+
     private readonly SecretRotationServiceBusOptions _options = options.Value;
     private int _recreating;
+    private int _errorsSinceBeat;
 
     /// <summary>The subscription this replica receives from.</summary>
     internal string SubscriptionName { get; } = options.Value.SubscriptionName
@@ -65,7 +69,7 @@ internal sealed class ServiceBusReceiverService(
         {
             await processor.StartProcessingAsync(stoppingToken);
             ServiceBusLog.Started(logger, Topic, SubscriptionName);
-            await Task.Delay(Timeout.InfiniteTimeSpan, timeProvider, stoppingToken);
+            await HeartbeatAsync(processor, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -122,8 +126,25 @@ internal sealed class ServiceBusReceiverService(
         }
     }
 
+    /// <summary>
+    /// While the processor runs, tells the sources every <see cref="HeartbeatInterval"/> that push is healthy, unless the
+    /// processor reported an error since the last beat (then push counts as broken until a beat finds it quiet again).
+    /// </summary>
+    private async Task HeartbeatAsync(ServiceBusProcessor processor, CancellationToken stoppingToken)
+    {
+        for (var beat = 0L; !stoppingToken.IsCancellationRequested; beat++)
+        {
+            var failed = Interlocked.Exchange(ref _errorsSinceBeat, 0) > 0;
+            handler.Dispatcher.ReportPushHealth(healthy: processor.IsProcessing && !failed);
+            await Task.Delay(HeartbeatInterval, timeProvider, stoppingToken);
+        }
+    }
+
     internal Task OnErrorAsync(ProcessErrorEventArgs args)
     {
+        // The receiver is disconnected or failing: sources fall back to their normal poll until it is healthy again.
+        Interlocked.Increment(ref _errorsSinceBeat);
+        handler.Dispatcher.ReportPushHealth(healthy: false);
         ServiceBusLog.ProcessorError(logger, args.Exception, args.ErrorSource.ToString(), args.EntityPath ?? Topic);
         if (args.Exception is ServiceBusException { Reason: ServiceBusFailureReason.MessagingEntityNotFound })
         {

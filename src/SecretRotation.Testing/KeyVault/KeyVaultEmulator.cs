@@ -39,7 +39,13 @@ public sealed class KeyVaultEmulator : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Latency, TimeSpan.Zero);
         _store = new KeyVaultStore(options.TimeProvider, options.PurgeOnDelete);
         _host = new LoopbackHost(useHttps: true, options.Latency);
-        _handler = new KeyVaultRequestHandler(_store, _faults, _denials, _log, () => _host.Latency, options.TenantId);
+        if (options.TransactionLimit is { } limit)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit, nameof(options.TransactionLimit));
+        }
+
+        var throttle = options.TransactionLimit is { } transactions ? new KeyVaultThrottle(transactions, options.TimeProvider) : null;
+        _handler = new KeyVaultRequestHandler(_store, _faults, _denials, _log, () => _host.Latency, options.TenantId, throttle);
     }
 
     /// <summary>The vault URL, <c>https://127.0.0.1:{port}/</c>.</summary>
@@ -94,6 +100,35 @@ public sealed class KeyVaultEmulator : IAsyncDisposable
         options.Transport = transport;
         options.DisableChallengeResourceVerification = true;
         return new SecretClient(VaultUri, Credential, options);
+    }
+
+    /// <summary>
+    /// A <see cref="SecretClient"/> for this vault like <see cref="CreateClient"/>, but whose requests never touch a socket: its
+    /// transport (<see cref="HttpClientTransport"/> over <see cref="CreateInMemoryHandler"/>) calls the emulator's request
+    /// handler in process. For simulations of thousands of clients; answers, faults, throttling and the request log are the same.
+    /// </summary>
+    /// <param name="options">Client options to start from; their transport and challenge verification are overwritten. Default new options.</param>
+    /// <returns>The client. Its transport is disposed with the emulator.</returns>
+    public SecretClient CreateInMemoryClient(SecretClientOptions? options = null)
+    {
+        ObjectDisposedException.ThrowIf(_host.IsDisposed, this);
+        options ??= new SecretClientOptions();
+        var transport = new HttpClientTransport(CreateInMemoryHandler());
+        lock (_transportsGate)
+        {
+            _transports.Add(transport);
+        }
+
+        options.Transport = transport;
+        options.DisableChallengeResourceVerification = true;
+        return new SecretClient(VaultUri, Credential, options);
+    }
+
+    /// <summary>A handler that answers requests in process, through the same request handler as the HTTPS listener. The caller owns it.</summary>
+    public HttpMessageHandler CreateInMemoryHandler()
+    {
+        ObjectDisposedException.ThrowIf(_host.IsDisposed, this);
+        return new InMemoryHandler(_handler.HandleAsync, () => _host.IsDisposed);
     }
 
     /// <summary>A new handler whose TLS validation accepts exactly <see cref="Certificate"/>, for clients built by hand. The caller owns it.</summary>

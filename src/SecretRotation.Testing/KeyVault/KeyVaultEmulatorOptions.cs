@@ -23,4 +23,17 @@ public sealed class KeyVaultEmulatorOptions
     /// <summary>Delay added to every request before it is answered (for benchmarks, e.g. 20 ms).</summary>
     /// <value>Default <see cref="TimeSpan.Zero"/>. Can be changed later through <see cref="KeyVaultEmulator.Latency"/>.</value>
     public TimeSpan Latency { get; set; }
+
+    /// <summary>Key Vault's published limit for secrets: 4,000 transactions per 10 seconds per vault (and region).</summary>
+    public const int PublishedTransactionLimit = 4000;
+
+    /// <summary>
+    /// How many authenticated requests the vault accepts in any 10 seconds (on <see cref="TimeProvider"/>) before it answers
+    /// <c>429 Too Many Requests</c> with a <c>Retry-After</c> header (whole seconds until the window has room) and the
+    /// service's <c>Throttled</c> / <c>VaultRequestTypeLimitReached</c> error body, or <see langword="null"/> for no limit.
+    /// Refused requests do not count against the limit, as the service documents; the 401 challenge does not count either.
+    /// Use <see cref="PublishedTransactionLimit"/> to behave like the service.
+    /// </summary>
+    /// <value>Default <see langword="null"/> (no throttling).</value>
+    public int? TransactionLimit { get; set; }
 }

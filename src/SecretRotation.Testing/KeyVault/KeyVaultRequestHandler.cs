@@ -19,7 +19,8 @@ internal sealed class KeyVaultRequestHandler(
     PermissionDenials denials,
     RequestLog<KeyVaultRequest> log,
     Func<TimeSpan> latency,
-    Guid tenantId)
+    Guid tenantId,
+    KeyVaultThrottle? throttle = null)
 {
     /// <summary>At most this many items per page, and the page size when <c>maxresults</c> is absent.</summary>
     public const int MaxPageSize = 25;
@@ -111,6 +112,13 @@ internal sealed class KeyVaultRequestHandler(
             context.Response.Headers.WWWAuthenticate =
                 $"Bearer authorization=\"https://login.microsoftonline.com/{tenantId:D}\", resource=\"https://vault.azure.net\"";
             await WriteErrorAsync(context, StatusCodes.Status401Unauthorized, "Unauthorized", "Request is missing a Bearer or PoP token.", null);
+            return;
+        }
+
+        if (throttle is not null && !throttle.TryAcquire(out var retryAfter))
+        {
+            context.Response.Headers.RetryAfter = ((long)retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+            await WriteErrorAsync(context, StatusCodes.Status429TooManyRequests, "Throttled", ThrottledMessage, null);
             return;
         }
 

@@ -20,11 +20,16 @@ internal sealed class PendingRefresh
     /// <summary>Whether a watcher event that completes a change (the kubelet's <c>..data</c> rename) is waiting.</summary>
     public bool HasCompleteChange { get; private set; }
 
+    /// <summary>When waiting change notices are to be read (spread over the fleet window), or <see langword="null"/> for at once.</summary>
+    public long? NoticeDue { get; private set; }
+
     /// <summary>
-    /// True when a request other than a watcher event, or a watcher event that completes a change, is waiting, so the read
-    /// should start now.
+    /// True when a request other than a watcher event or a spread-out change notice is waiting, or a watcher event that
+    /// completes a change, so the read should start now.
     /// </summary>
-    public bool IsUrgent => (Triggers & ~RefreshTriggers.Watcher) != RefreshTriggers.None || HasCompleteChange;
+    public bool IsUrgent =>
+        (Triggers & ~(RefreshTriggers.Watcher | (NoticeDue is null ? RefreshTriggers.None : RefreshTriggers.ChangeNotice))) != RefreshTriggers.None
+        || HasCompleteChange;
 
     public bool IsEmpty => Triggers == RefreshTriggers.None;
 
@@ -47,8 +52,14 @@ internal sealed class PendingRefresh
         }
     }
 
-    public void AddNotice(SecretChangeNotice notice, TaskCompletionSource waiter)
+    /// <param name="notice">The notice.</param>
+    /// <param name="waiter">Completed when the read is made.</param>
+    /// <param name="due">When to read it (a spread over the fleet window), or <see langword="null"/> for at once. Notices that
+    /// arrive while others wait are read together, at the earliest time any of them asked for.</param>
+    public void AddNotice(SecretChangeNotice notice, TaskCompletionSource waiter, long? due = null)
     {
+        var first = (Triggers & RefreshTriggers.ChangeNotice) == RefreshTriggers.None;
+        NoticeDue = first ? due : due is null || NoticeDue is null ? null : Math.Min(due.Value, NoticeDue.Value);
         Triggers |= RefreshTriggers.ChangeNotice;
         if (!_notices.Contains(notice))
         {
@@ -70,6 +81,7 @@ internal sealed class PendingRefresh
         FirstWatcherEvent = null;
         LastWatcherEvent = null;
         HasCompleteChange = false;
+        NoticeDue = null;
         return (triggers, notices, waiters);
     }
 }

@@ -35,8 +35,24 @@ internal sealed class RefreshSchedule
         _timestampFrequency = timestampFrequency;
     }
 
-    /// <summary>When the next poll is due, or <see langword="null"/> when polling is off or a poll is being made.</summary>
-    public long? NextPoll { get; private set; }
+    // The poll at the normal interval, and the stretched one that applies while push covers the source (null: no stretch).
+    private long? _pollAtNormal;
+    private long? _pollAtStretched;
+
+    // Until when the last sign of healthy push counts (null: push is not known to be healthy).
+    private long? _pushHealthyUntil;
+
+    /// <summary>
+    /// When the next poll is due, or <see langword="null"/> when polling is off or a poll is being made. While push is healthy
+    /// past the normal poll time, the stretched poll (or the moment push turns stale, if sooner); otherwise the normal one.
+    /// </summary>
+    public long? NextPoll =>
+        _pollAtNormal is not { } normal ? null
+        : _pollAtStretched is { } stretched && _pushHealthyUntil is { } healthyUntil && healthyUntil > normal ? Math.Min(stretched, healthyUntil)
+        : normal;
+
+    /// <summary>Whether push counts as healthy at <paramref name="now"/>.</summary>
+    public bool IsPushHealthy(long now) => _pushHealthyUntil is { } until && until > now;
 
     /// <summary>When an entry must be read again (its refresh-by time), or <see langword="null"/> when none asks.</summary>
     public long? NextRefreshBy { get; private set; }
@@ -51,9 +67,10 @@ internal sealed class RefreshSchedule
     /// <summary>
     /// The timestamp at which the loop has something to do, or <see langword="null"/> when nothing is scheduled:
     /// <paramref name="now"/> when a request is urgent; otherwise the earlier of the next clock and the end of the
-    /// debounce window after the last watcher event (the window closes at most its cap after the burst's first event).
+    /// debounce window after the last watcher event (the window closes at most its cap after the burst's first event), and
+    /// the spread-out time of waiting change notices (<paramref name="noticeDue"/>).
     /// </summary>
-    public long? NextDue(long now, bool urgent, long? firstWatcherEvent, long? lastWatcherEvent)
+    public long? NextDue(long now, bool urgent, long? firstWatcherEvent, long? lastWatcherEvent, long? noticeDue = null)
     {
         if (urgent)
         {
@@ -61,6 +78,12 @@ internal sealed class RefreshSchedule
         }
 
         var due = NextScheduled;
+        if (noticeDue is { } notice)
+        {
+            // Change notices spread over the fleet window; a pending retry does not hold them back further.
+            due = due is { } scheduled && scheduled < notice ? scheduled : notice;
+        }
+
         if (lastWatcherEvent is { } last && firstWatcherEvent is { } first)
         {
             var watcherDue = Math.Min(TimestampAfter(last, _settings.DebounceWindow), TimestampAfter(first, DebounceCap));
@@ -90,7 +113,7 @@ internal sealed class RefreshSchedule
         var triggers = RefreshTriggers.None;
         if (NextPoll is { } poll && poll <= now)
         {
-            NextPoll = null;
+            (_pollAtNormal, _pollAtStretched) = (null, null);
             triggers |= RefreshTriggers.Poll;
         }
 
@@ -120,7 +143,37 @@ internal sealed class RefreshSchedule
         NextRetry = null;
         if (triggers != RefreshTriggers.RefreshBy || NextPoll is null)
         {
-            NextPoll = _settings.NextPollDelay(_settings.Randomizer()) is { } pollDelay ? TimestampAfter(now, pollDelay) : null;
+            var random = _settings.Randomizer();
+            _pollAtNormal = _settings.NextPollDelay(random) is { } pollDelay ? TimestampAfter(now, pollDelay) : null;
+            _pollAtStretched = _settings.NextPushCoveredPollDelay(random) is { } stretchedDelay ? TimestampAfter(now, stretchedDelay) : null;
+        }
+    }
+
+    /// <summary>
+    /// When the read a change notice asks for is due: <paramref name="now"/> plus a random share of the fleet spread, or
+    /// <see langword="null"/> (at once) without one.
+    /// </summary>
+    public long? NoticeDue(long now) =>
+        _settings.FleetSpread > TimeSpan.Zero ? TimestampAfter(now, _settings.FleetDelay(_settings.Randomizer())) : null;
+
+    /// <summary>
+    /// Records a sign of push health. Healthy: the stretched poll applies for <see cref="RefreshSettings.PushStaleAfter"/>
+    /// from <paramref name="now"/>. Broken: the normal poll applies again, but when it is already due it comes at a random
+    /// point of the next poll interval, so a fleet whose shared receiver broke at one instant does not poll at that instant.
+    /// </summary>
+    public void OnPushHealth(bool healthy, long now)
+    {
+        if (healthy)
+        {
+            _pushHealthyUntil = TimestampAfter(now, _settings.PushStaleAfter);
+            return;
+        }
+
+        var wasStretched = IsPushHealthy(now) && NextPoll != _pollAtNormal;
+        _pushHealthyUntil = null;
+        if (wasStretched && _pollAtNormal is { } normal && normal <= now && _settings.PollInterval is { } interval)
+        {
+            _pollAtNormal = TimestampAfter(now, interval * _settings.Randomizer());
         }
     }
 
@@ -132,6 +185,12 @@ internal sealed class RefreshSchedule
     public TimeSpan OnFailure(int consecutiveFailures, TimeSpan? retryAfter, long now)
     {
         var retryDelay = _settings.RetryDelay(consecutiveFailures, retryAfter, _settings.Randomizer());
+        if (_settings.FleetSpread > TimeSpan.Zero)
+        {
+            // Replicas that failed together (an outage, one 429 answer to all) come back spread over the fleet window.
+            retryDelay += _settings.FleetDelay(_settings.Randomizer());
+        }
+
         NextRetry = TimestampAfter(now, retryDelay);
         return retryDelay;
     }

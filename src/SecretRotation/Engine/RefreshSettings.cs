@@ -15,7 +15,10 @@ internal sealed record RefreshSettings(
     TimeSpan ReadTimeout,
     TimeProvider TimeProvider,
     ILoggerFactory? LoggerFactory,
-    Func<double> Randomizer)
+    Func<double> Randomizer,
+    TimeSpan FleetSpread = default,
+    TimeSpan? PushCoveredPollInterval = null,
+    TimeSpan PushStaleAfter = default)
 {
     /// <summary>Retry delays get ±20 % jitter.</summary>
     public const double BackoffJitter = 0.2;
@@ -25,6 +28,9 @@ internal sealed record RefreshSettings(
 
     /// <summary>The longest <see cref="SecretConfigurationSource.PreviousValueWindow"/>.</summary>
     public static readonly TimeSpan LongestPreviousValueWindow = TimeSpan.FromDays(30);
+
+    /// <summary>The longest <see cref="SecretConfigurationSource.FleetSpread"/>.</summary>
+    public static readonly TimeSpan LongestFleetSpread = TimeSpan.FromHours(1);
 
     /// <summary>How long a replaced value stays readable through <see cref="ISecretHistory"/>; zero keeps nothing.</summary>
     public TimeSpan PreviousValueWindow { get; init; }
@@ -69,7 +75,23 @@ internal sealed record RefreshSettings(
 
         if (source.PreviousValueWindow < TimeSpan.Zero || source.PreviousValueWindow > LongestPreviousValueWindow)
         {
-            throw new ArgumentOutOfRangeException(nameof(source), source.PreviousValueWindow, "PreviousValueWindow must not be negative, and at most 30 days.");
+            throw OutOfRange(nameof(SecretConfigurationSource.PreviousValueWindow), source.PreviousValueWindow, "PreviousValueWindow must not be negative, and at most 30 days.");
+        }
+
+        var fleetSpread = source.EffectiveFleetSpread;
+        if (fleetSpread < TimeSpan.Zero || fleetSpread > LongestFleetSpread)
+        {
+            throw OutOfRange(nameof(SecretConfigurationSource.FleetSpread), fleetSpread, "FleetSpread must be between zero and one hour.");
+        }
+
+        if (source.PushCoveredPollInterval is { } stretched && stretched <= TimeSpan.Zero)
+        {
+            throw OutOfRange(nameof(SecretConfigurationSource.PushCoveredPollInterval), stretched, "PushCoveredPollInterval must be positive, or null to keep polling at PollInterval while push is healthy.");
+        }
+
+        if (source.PushStaleAfter <= TimeSpan.Zero)
+        {
+            throw OutOfRange(nameof(SecretConfigurationSource.PushStaleAfter), source.PushStaleAfter, "PushStaleAfter must be positive.");
         }
 
         ArgumentNullException.ThrowIfNull(source.TimeProvider);
@@ -86,7 +108,10 @@ internal sealed record RefreshSettings(
             source.ReadTimeout,
             source.TimeProvider,
             source.LoggerFactory,
-            source.Randomizer)
+            source.Randomizer,
+            fleetSpread,
+            source.PushCoveredPollInterval,
+            source.PushStaleAfter)
         {
             PreviousValueWindow = source.PreviousValueWindow,
         };
@@ -101,6 +126,18 @@ internal sealed record RefreshSettings(
     /// <summary>The next poll delay: the interval shortened or lengthened by up to <see cref="PollJitter"/>.</summary>
     public TimeSpan? NextPollDelay(double random) =>
         PollInterval is { } poll ? poll * (1 + (PollJitter * ((2 * random) - 1))) : null;
+
+    /// <summary>
+    /// The poll delay while push covers the source: the stretched interval (jittered like the poll), never shorter than the
+    /// normal one; <see langword="null"/> when polling is off or the source does not stretch.
+    /// </summary>
+    public TimeSpan? NextPushCoveredPollDelay(double random) =>
+        PollInterval is { } poll && PushCoveredPollInterval is { } stretched && stretched > poll
+            ? stretched * (1 + (PollJitter * ((2 * random) - 1)))
+            : null;
+
+    /// <summary>A random share of <see cref="FleetSpread"/> (zero without one).</summary>
+    public TimeSpan FleetDelay(double random) => FleetSpread * random;
 
     /// <summary>The delay before retry number <paramref name="consecutiveFailures"/> (1-based).</summary>
     public TimeSpan BackoffDelay(int consecutiveFailures, double random)

@@ -25,7 +25,6 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
     private readonly TimeProvider _time;
     private readonly bool _hasExplicitLoggerFactory;
     private readonly Lock _gate = new();
-    private readonly RefreshSchedule _schedule;
     private readonly RefreshQueue _queue;
     private readonly SecretSwap _swap;
     private readonly BoundedSourceReader _reader;
@@ -45,8 +44,7 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
         _source = source;
         _settings = settings;
         _time = settings.TimeProvider;
-        _schedule = new RefreshSchedule(settings, _time.TimestampFrequency);
-        _queue = new RefreshQueue(this, _time);
+        _queue = new RefreshQueue(this, _time, new RefreshSchedule(settings, _time.TimestampFrequency));
         _swap = new SecretSwap(source.Name, settings);
         _reader = new BoundedSourceReader(source, settings.ReadTimeout, _time, _stopping.Token);
         _hasExplicitLoggerFactory = settings.LoggerFactory is not null;
@@ -130,7 +128,7 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
     }
 
     public Task RefreshAsync(CancellationToken cancellationToken = default) =>
-        RequestAsync((pending, waiter) => pending.Add(RefreshTriggers.Manual, waiter), cancellationToken);
+        RequestAsync((pending, _, _, waiter) => pending.Add(RefreshTriggers.Manual, waiter), cancellationToken);
 
     public async Task<bool> TryRefreshAsync(CancellationToken cancellationToken = default)
     {
@@ -161,9 +159,11 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
             return false;
         }
 
-        await RequestAsync((pending, waiter) => pending.AddNotice(notice, waiter), cancellationToken);
+        await RequestAsync((pending, schedule, now, waiter) => pending.AddNotice(notice, waiter, schedule.NoticeDue(now)), cancellationToken);
         return true;
     }
+
+    public void ReportPushHealth(bool healthy) => _queue.OnPushHealth(healthy);
 
     /// <summary>Uses the host's logger factory from now on, unless the source was given one explicitly.</summary>
     internal void AttachLoggerFactory(ILoggerFactory loggerFactory)
@@ -229,14 +229,14 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
 
     public override string ToString() => $"{nameof(SecretConfigurationProvider)} for {_source.Name}";
 
-    private async Task RequestAsync(Action<PendingRefresh, TaskCompletionSource> add, CancellationToken cancellationToken) =>
+    private async Task RequestAsync(Action<PendingRefresh, RefreshSchedule, long, TaskCompletionSource> add, CancellationToken cancellationToken) =>
         await _queue.Request(add).WaitAsync(cancellationToken);
 
     private async Task RunLoopAsync()
     {
         try
         {
-            while (!_stopping.IsCancellationRequested && _queue.Next(_schedule) is { } step)
+            while (!_stopping.IsCancellationRequested && _queue.Next() is { } step)
             {
                 if (step.Triggers == RefreshTriggers.None)
                 {
@@ -289,12 +289,12 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
     private void RecordSuccess(RefreshTriggers triggers)
     {
         var (now, wallNow) = (_time.GetTimestamp(), _time.GetUtcNow());
-        _schedule.OnSuccess(triggers, now, wallNow, _swap.OnSuccess(triggers, wallNow, now, _logger));
+        _queue.OnSuccess(triggers, now, wallNow, _swap.OnSuccess(triggers, wallNow, now, _logger));
     }
 
     private (int ConsecutiveFailures, TimeSpan RetryDelay) RecordFailure(SecretSourceException exception)
     {
         var consecutiveFailures = _swap.OnFailure(exception.Message);
-        return (consecutiveFailures, _schedule.OnFailure(consecutiveFailures, exception.RetryAfter, _time.GetTimestamp()));
+        return (consecutiveFailures, _queue.OnFailure(consecutiveFailures, exception.RetryAfter));
     }
 }
