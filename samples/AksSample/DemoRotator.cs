@@ -4,9 +4,15 @@ namespace AksSample;
 
 /// <summary>
 /// The local demo's stand-in for a rotation: every <see cref="DemoOptions.RotationInterval"/> it publishes a new payload
-/// (same user, new password) into the <see cref="DemoVolume"/>, the way the kubelet would after a Secret update.
+/// (same user, new password) into the <see cref="DemoVolume"/>, the way the kubelet would after a Secret update. With the
+/// PostgreSQL load and an admin connection (<see cref="DemoPostgresRole"/>), it changes the role's password on the server first.
 /// </summary>
-public sealed partial class DemoRotator(DemoVolume volume, IOptions<DemoOptions> options, TimeProvider timeProvider, ILogger<DemoRotator> logger)
+public sealed partial class DemoRotator(
+    DemoVolume volume,
+    IOptions<DemoOptions> options,
+    TimeProvider timeProvider,
+    ILogger<DemoRotator> logger,
+    DemoPostgresRole? postgresRole = null)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -18,7 +24,7 @@ public sealed partial class DemoRotator(DemoVolume volume, IOptions<DemoOptions>
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                Rotate();
+                await RotateAsync(stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -27,17 +33,30 @@ public sealed partial class DemoRotator(DemoVolume volume, IOptions<DemoOptions>
         }
     }
 
-    private void Rotate()
+    private async Task RotateAsync(CancellationToken stoppingToken)
     {
         var payload = DemoPayload.Create();
         try
         {
-            volume.Publish(payload);
+            if (postgresRole is not null)
+            {
+                await postgresRole.PublishAsync(payload, stoppingToken);
+            }
+            else
+            {
+                volume.Publish(payload);
+            }
+
             LogPublished(logger, volume.CurrentVersion ?? "?", SecretFingerprint.Of(payload[nameof(DatabaseOptions.Password)]) ?? "?");
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             LogPublishFailed(logger, exception, volume.MountPath);
+        }
+        catch (Npgsql.NpgsqlException exception)
+        {
+            // The password was not changed on the server: the volume keeps the old one, so both still agree.
+            LogAlterRoleFailed(logger, exception.GetType().Name);
         }
     }
 
@@ -49,4 +68,7 @@ public sealed partial class DemoRotator(DemoVolume volume, IOptions<DemoOptions>
 
     [LoggerMessage(2002, LogLevel.Warning, "Demo rotator: could not write the volume {MountPath}; trying again at the next tick")]
     private static partial void LogPublishFailed(ILogger logger, Exception exception, string mountPath);
+
+    [LoggerMessage(2003, LogLevel.Warning, "Demo rotator: ALTER ROLE failed ({ExceptionType}); the volume keeps its password; trying again at the next tick")]
+    private static partial void LogAlterRoleFailed(ILogger logger, string exceptionType);
 }

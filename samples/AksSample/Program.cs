@@ -173,6 +173,11 @@ builder.Services.AddSingleton(mode);
 builder.Services.AddSingleton<SecretChangeTracker>();
 builder.Services.AddSingleton<StatusReporter>();
 
+// Optional: a PostgreSQL query load through live rotations (Sample:Postgres:Enabled, off by default; see SamplePostgres). The
+// NpgsqlDataSource is a rotating client (docs/zero-downtime.md, "PostgreSQL with Npgsql"), rebuilt when Database:User or
+// Database:Password changes; the status page counts the queries served and failed.
+builder.Services.AddSamplePostgres(builder.Configuration, isDemo);
+
 if (demoVolume is not null && demoKeyVault is not null && demoVault is not null && demoKubernetes is not null && demoEventSubscription is not null)
 {
     // Registered as instances, so the container never disposes them; the `using`s above do.

@@ -64,6 +64,13 @@ public static class StatusPage
               ['changed', time(secret.lastChanged) + (secret.changeCount === 0 ? ' (initial value, ' : ' (') + ago(secret.lastChanged, now) + ' s ago)'],
               ['count', String(secret.changeCount)],
             ], secret => secret.changeCount > 0 && Date.parse(now) - Date.parse(secret.lastChanged) < recentMs);
+            if (report.postgres) {
+              document.getElementById('pg-served').textContent = String(report.postgres.served);
+              document.getElementById('pg-failed').textContent = String(report.postgres.failed);
+              document.getElementById('pg-generation').textContent = String(report.postgres.generation);
+              document.getElementById('pg-last-failure').textContent = report.postgres.lastFailureType
+                ? report.postgres.lastFailureType + ' at ' + time(report.postgres.lastFailure) : 'none';
+            }
             sync(document.getElementById('sources'), report.sources, source => source.sourceName, source => [
               ['source', source.sourceName, true],
               ['loaded', source.hasLoaded ? 'yes' : 'no'],
@@ -153,6 +160,20 @@ public static class StatusPage
         html.Append(" &middot; updated <span id=\"updated\">").Append(encoder.Encode(FormatTime(now)))
             .Append("</span> &middot; this page updates live (it reads <a href=\"status\">/status</a> every second).</p>\n")
             .Append("<p id=\"connection\" class=\"warning\" role=\"status\"></p>\n");
+
+        if (report.Postgres is { } postgres)
+        {
+            // The PostgreSQL load (Sample:Postgres:Enabled): counts only.
+            html.Append("<h2>PostgreSQL</h2>\n<p id=\"postgres\">Queries served: <strong id=\"pg-served\">")
+                .Append(postgres.Served.ToString(CultureInfo.InvariantCulture))
+                .Append("</strong> &middot; failed: <strong id=\"pg-failed\">").Append(postgres.Failed.ToString(CultureInfo.InvariantCulture))
+                .Append("</strong> &middot; data source generation <span id=\"pg-generation\">").Append(postgres.Generation.ToString(CultureInfo.InvariantCulture))
+                .Append("</span> (one more per rotation of Database:User / Database:Password) &middot; ")
+                .Append(postgres.Workers.ToString(CultureInfo.InvariantCulture))
+                .Append(" worker(s) running SELECT 1. Last failure: <span id=\"pg-last-failure\">")
+                .Append(encoder.Encode(postgres.LastFailureType is null ? "none" : $"{postgres.LastFailureType} at {FormatTime(postgres.LastFailure ?? now)}"))
+                .Append("</span></p>\n");
+        }
 
         html.Append("""
             <h2>Secrets</h2>

@@ -21,4 +21,8 @@ public sealed record StatusReport(
     IReadOnlyList<string> HashiCorpVaultPaths,
     DateTimeOffset GeneratedAt,
     IReadOnlyList<SecretReport> Secrets,
-    IReadOnlyList<SecretSourceStatus> Sources);
+    IReadOnlyList<SecretSourceStatus> Sources)
+{
+    /// <summary>The PostgreSQL load's counts (queries served / failed), or <see langword="null"/> when it is off.</summary>
+    public PostgresLoadReport? Postgres { get; init; }
+}

@@ -1,7 +1,12 @@
 namespace AksSample;
 
 /// <summary>Builds a <see cref="StatusReport"/> from the change tracker and the configuration's secret refreshers.</summary>
-public sealed class StatusReporter(SecretChangeTracker tracker, IConfiguration configuration, SampleMode mode, TimeProvider timeProvider)
+public sealed class StatusReporter(
+    SecretChangeTracker tracker,
+    IConfiguration configuration,
+    SampleMode mode,
+    TimeProvider timeProvider,
+    PostgresQueryCounter? postgres = null)
 {
     public StatusReport Create()
     {
@@ -23,6 +28,9 @@ public sealed class StatusReporter(SecretChangeTracker tracker, IConfiguration c
             mode.HashiCorpVaultPaths,
             timeProvider.GetUtcNow(),
             secrets,
-            sources);
+            sources)
+        {
+            Postgres = postgres?.Report(),
+        };
     }
 }
