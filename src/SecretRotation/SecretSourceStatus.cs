@@ -21,7 +21,16 @@ public sealed record SecretSourceStatus(
     string? LastError,
     IReadOnlyList<string> KeysNearExpiry)
 {
+    // A status line stays one readable line however many keys a vault holds near expiry.
+    private const int KeysNearExpiryShown = 10;
+
     /// <inheritdoc />
+    /// <remarks>Names at most 10 keys near expiry, then how many more there are.</remarks>
     public override string ToString() =>
-        $"{SourceName}: loaded={HasLoaded}, keys={KeyCount}, lastSuccess={LastSuccess:O}, consecutiveFailures={ConsecutiveFailures}, nearExpiry=[{string.Join(", ", KeysNearExpiry)}]";
+        $"{SourceName}: loaded={HasLoaded}, keys={KeyCount}, lastSuccess={LastSuccess:O}, consecutiveFailures={ConsecutiveFailures}, nearExpiry=[{NearExpiryText()}]";
+
+    private string NearExpiryText() =>
+        KeysNearExpiry.Count <= KeysNearExpiryShown
+            ? string.Join(", ", KeysNearExpiry)
+            : $"{string.Join(", ", KeysNearExpiry.Take(KeysNearExpiryShown))}, +{KeysNearExpiry.Count - KeysNearExpiryShown} more";
 }
