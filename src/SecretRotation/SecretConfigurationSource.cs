@@ -93,8 +93,9 @@ public abstract class SecretConfigurationSource : IConfigurationSource
     public TimeSpan FleetSpread { get; set; }
 
     /// <summary>
-    /// The poll interval while a push path that covers this source is healthy (the events endpoint answered a handshake or
-    /// delivered an event, or the Service Bus receiver is connected): polls are then only a safety net. When push looks
+    /// The poll interval while a push path that covers this source is healthy (an event for this source was delivered
+    /// through it, and since then it keeps answering handshakes, delivering, or the Service Bus receiver stays connected):
+    /// polls are then only a safety net. When push looks
     /// broken (the receiver reports an error or disconnects, deliveries fail, or nothing was heard from it for
     /// <see cref="PushStaleAfter"/>), polls come back to <see cref="PollInterval"/>, spread over one interval.
     /// <see langword="null"/> keeps <see cref="PollInterval"/> whatever push does. Never shortens the poll.

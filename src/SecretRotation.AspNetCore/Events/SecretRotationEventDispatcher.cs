@@ -16,6 +16,11 @@ internal sealed class SecretRotationEventDispatcher(IConfiguration configuration
 
     private readonly RecentEventIds _handled = new();
 
+    // The refreshers a delivered event was for (they owned its notice): only for them has this push path proven it works,
+    // so only they may stretch their safety poll. Another vault's source in the same app keeps its normal poll.
+    private readonly Lock _coveredLock = new();
+    private readonly List<ISecretRefresher> _covered = [];
+
     public async Task<DispatchResult> DispatchAsync(IReadOnlyList<IncomingEvent> events, CancellationToken cancellationToken)
     {
         // Validate everything first: a malformed batch refreshes nothing.
@@ -37,8 +42,6 @@ internal sealed class SecretRotationEventDispatcher(IConfiguration configuration
             work.Add((incoming, data!));
         }
 
-        // A valid delivery proves the push path works: sources covered by it may stretch their safety poll.
-        ReportPushHealth(healthy: true);
         var fresh = work.Where(w => !_handled.Contains(w.Event.Id)).ToList();
         foreach (var duplicate in work.Except(fresh))
         {
@@ -48,6 +51,8 @@ internal sealed class SecretRotationEventDispatcher(IConfiguration configuration
 
         if (fresh.Count == 0)
         {
+            // A redelivery still proves the push path works for the sources it reached before.
+            ReportPushHealth(healthy: true);
             return DispatchResult.Done(0);
         }
 
@@ -80,6 +85,12 @@ internal sealed class SecretRotationEventDispatcher(IConfiguration configuration
         }
 
         var result = await RefreshAsync(refreshers, notices, cancellationToken);
+        if (result.Status == DispatchStatus.Done)
+        {
+            // A valid delivery proves the push path works for the sources that owned its events.
+            ReportPushHealth(healthy: true);
+        }
+
         RecordAnnouncements(refreshers, announcements, result.Status == DispatchStatus.Done);
         foreach (var (incoming, data) in fresh)
         {
@@ -98,12 +109,39 @@ internal sealed class SecretRotationEventDispatcher(IConfiguration configuration
         return result;
     }
 
-    /// <summary>Tells every refresher in the configuration whether push works (a handshake, a delivery, a connected receiver) or looks broken.</summary>
+    /// <summary>
+    /// Tells the refreshers whether push works (a handshake, a delivery, a connected receiver) or looks broken. Healthy
+    /// reaches only the refreshers an event delivered here was for; broken reaches every refresher in the configuration.
+    /// </summary>
     public void ReportPushHealth(bool healthy)
     {
-        foreach (var refresher in configuration.GetSecretRefreshers())
+        IEnumerable<ISecretRefresher> targets;
+        if (healthy)
+        {
+            lock (_coveredLock)
+            {
+                targets = _covered.ToArray();
+            }
+        }
+        else
+        {
+            targets = configuration.GetSecretRefreshers();
+        }
+
+        foreach (var refresher in targets)
         {
             refresher.ReportPushHealth(healthy);
+        }
+    }
+
+    private void MarkCovered(ISecretRefresher refresher)
+    {
+        lock (_coveredLock)
+        {
+            if (!_covered.Contains(refresher))
+            {
+                _covered.Add(refresher);
+            }
         }
     }
 
@@ -154,6 +192,14 @@ internal sealed class SecretRotationEventDispatcher(IConfiguration configuration
         var handled = 0;
         foreach (var (notice, tasks) in refreshes)
         {
+            for (var i = 0; i < tasks.Length; i++)
+            {
+                if (tasks[i].Result)
+                {
+                    MarkCovered(refreshers[i]);
+                }
+            }
+
             if (tasks.Any(t => t.Result))
             {
                 handled++;
