@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 namespace SecretRotation;
 
 /// <summary>Settings of the push endpoint that <c>MapSecretRotationEvents</c> maps.</summary>
@@ -48,6 +47,5 @@ public sealed class SecretRotationEventsOptions
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     /// <summary>Draws the random delay's fraction of <see cref="MaxRandomDelay"/>, a number in [0, 1). Tests replace it to know exact times.</summary>
-    // Thread-safe and not the banned Random.Shared; tests inject their own.
-    internal Func<double> Randomizer { get; set; } = static () => RandomNumberGenerator.GetInt32(int.MaxValue) / (double)int.MaxValue;
+    internal Func<double> Randomizer { get; set; } = SecureRandomizer.Next;
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using k8s;
 using SecretRotation.Kubernetes.Internal;
 
@@ -134,7 +133,7 @@ public sealed class KubernetesSecretsSource : SecretConfigurationSource
     internal string NamespaceFile { get; set; } = ServiceAccountNamespaceFile;
 
     /// <summary>Draws the watch backoff jitter, a number in [0, 1).</summary>
-    internal Func<double> WatchRandomizer { get; set; } = static () => RandomNumberGenerator.GetInt32(int.MaxValue) / (double)int.MaxValue;
+    internal Func<double> WatchRandomizer { get; set; } = SecureRandomizer.Next;
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException">No Secret or ConfigMap is named or selected, a name is empty, or a setting is out of range.</exception>

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using SecretRotation.Engine;
@@ -130,8 +129,7 @@ public abstract class SecretConfigurationSource : IConfigurationSource
     public ILoggerFactory? LoggerFactory { get; set; }
 
     /// <summary>Draws the jitter of polls and retries, a number in [0, 1). Tests replace it to know exact times.</summary>
-    // Thread-safe and not the banned Random.Shared; tests inject their own.
-    internal Func<double> Randomizer { get; set; } = static () => RandomNumberGenerator.GetInt32(int.MaxValue) / (double)int.MaxValue;
+    internal Func<double> Randomizer { get; set; } = SecureRandomizer.Next;
 
     /// <summary>Creates the reader for this store. Called once per <see cref="Build"/>.</summary>
     protected abstract ISecretSource CreateSecretSource();

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using SecretRotation.HashiCorpVault.Client;
 
@@ -21,8 +20,7 @@ internal sealed class VaultTokenManager(VaultAuthMethod auth, VaultHttpClient cl
     private TimeSpan? _actAt;
 
     /// <summary>Draws where in 60–70 % of the TTL to renew, a number in [0, 1). Tests replace it to know exact times.</summary>
-    // Thread-safe and not the banned Random.Shared; tests inject their own.
-    internal Func<double> Randomizer { get; set; } = static () => RandomNumberGenerator.GetInt32(int.MaxValue) / (double)int.MaxValue;
+    internal Func<double> Randomizer { get; set; } = SecureRandomizer.Next;
 
     /// <summary>The token lookup-self vouched for since <see cref="BeginRead"/>: more 403s in the same read need no new lookup.</summary>
     private string? _confirmedAlive;

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Globalization;
 using System.Net;
 using System.Runtime.ExceptionServices;
@@ -31,8 +30,7 @@ internal sealed partial class VaultSecretReader : ISecretSource
     private Dictionary<VaultSecretMapping, PathState> _states = [];
 
     /// <summary>Draws where in its window a re-read or lease renewal falls, a number in [0, 1). Tests replace it to know exact times.</summary>
-    // Thread-safe and not the banned Random.Shared; tests inject their own.
-    internal Func<double> Randomizer { get; set; } = static () => RandomNumberGenerator.GetInt32(int.MaxValue) / (double)int.MaxValue;
+    internal Func<double> Randomizer { get; set; } = SecureRandomizer.Next;
 
     public VaultSecretReader(VaultHttpClient client, VaultTokenManager tokens, IReadOnlyList<VaultSecretMapping> mappings, TimeProvider time, Uri address)
     {

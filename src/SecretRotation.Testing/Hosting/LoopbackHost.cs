@@ -146,15 +146,15 @@ internal sealed class LoopbackHost : IAsyncDisposable
         return handler;
     }
 
-    /// <summary>Waits at least <paramref name="delay"/> by the stopwatch: timers may fire a fraction of a millisecond early.</summary>
+    /// <summary>Waits at least <paramref name="delay"/> by the monotonic clock: timers may fire a fraction of a millisecond early.</summary>
     public static async Task DelayAtLeastAsync(TimeSpan delay, CancellationToken cancellationToken)
     {
-        var start = Stopwatch.GetTimestamp();
+        var start = TimeProvider.System.GetTimestamp();
         var remaining = delay;
         while (remaining > TimeSpan.Zero)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(remaining.TotalMilliseconds)), TimeProvider.System, cancellationToken);
-            remaining = delay - Stopwatch.GetElapsedTime(start);
+            remaining = delay - TimeProvider.System.GetElapsedTime(start);
         }
     }
 

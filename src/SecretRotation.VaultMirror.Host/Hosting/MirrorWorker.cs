@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SecretRotation.VaultMirror.Configuration;
@@ -10,8 +9,7 @@ namespace SecretRotation.VaultMirror.Hosting;
 internal sealed class MirrorWorker(MirrorReconciler reconciler, MirrorOptions options, TimeProvider time, ILogger<MirrorWorker> logger) : BackgroundService
 {
     /// <summary>Draws the poll jitter, a number in [0, 1). Tests replace it to know exact times.</summary>
-    // Thread-safe and not the banned Random.Shared; tests inject their own.
-    internal Func<double> Randomizer { get; init; } = static () => RandomNumberGenerator.GetInt32(int.MaxValue) / (double)int.MaxValue;
+    internal Func<double> Randomizer { get; init; } = SecureRandomizer.Next;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Azure;
 using Azure.Security.KeyVault.Secrets;
@@ -56,7 +55,7 @@ public sealed class MirrorReconciler(
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var started = Stopwatch.GetTimestamp();
+            var started = time.GetTimestamp();
             var outcomes = new List<KeyValuePair<string, MirrorOutcome>>();
             var listingFailed = false;
             List<SecretProperties> listed = [];
@@ -113,7 +112,7 @@ public sealed class MirrorReconciler(
                 Secrets = outcomes,
             };
             status.Record(result.Succeeded, time.GetUtcNow());
-            MirrorLog.PassDone(logger, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, result.Mirrored, result.Repaired, result.Skipped, result.Removed, result.Failed);
+            MirrorLog.PassDone(logger, (long)time.GetElapsedTime(started).TotalMilliseconds, result.Mirrored, result.Repaired, result.Skipped, result.Removed, result.Failed);
             return result;
         }
         finally
