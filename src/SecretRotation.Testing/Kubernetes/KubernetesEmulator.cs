@@ -54,11 +54,11 @@ public sealed class KubernetesEmulator : IAsyncDisposable
             throw new ArgumentException("The admin token must not be empty.", nameof(options));
         }
 
-        _settings = new KubernetesSettings(options);
+        _host = new LoopbackHost(useHttps: true, options.Latency);
+        _settings = new KubernetesSettings(options, () => _host.Latency);
         _store = new KubernetesStore(options.TimeProvider, options.EventHistoryLimit);
         AdminToken = options.AdminToken ?? RandomToken();
         _tokens[AdminToken] = new KubernetesIdentity("kubernetes-admin", IsAdmin: true, []);
-        _host = new LoopbackHost(useHttps: true, options.Latency);
         _handler = new KubernetesRequestHandler(_store, _settings, _faults, _log, Authenticate, _shutdown.Token);
     }
 
@@ -75,8 +75,8 @@ public sealed class KubernetesEmulator : IAsyncDisposable
     /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
     public TimeSpan Latency
     {
-        get => _settings.Latency;
-        set => _settings.Latency = value;
+        get => _host.Latency;
+        set => _host.Latency = value;
     }
 
     /// <summary>How often watches opened from now on with <c>allowWatchBookmarks=true</c> get a <c>BOOKMARK</c>; starts at <see cref="KubernetesEmulatorOptions.BookmarkInterval"/>.</summary>
@@ -401,7 +401,7 @@ public sealed class KubernetesEmulator : IAsyncDisposable
 
     private static string RandomToken() => Base64Url(RandomNumberGenerator.GetBytes(32));
 
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static string Base64Url(byte[] bytes) => System.Buffers.Text.Base64Url.EncodeToString(bytes);
 
     private KubernetesIdentity? Authenticate(string token) => _tokens.GetValueOrDefault(token);
 

@@ -592,16 +592,14 @@ internal sealed class KubernetesRequestHandler(
             ["rv"] = resourceVersion,
             ["start"] = $"{metadata["namespace"]!.GetValue<string>()}/{metadata["name"]!.GetValue<string>()}",
         };
-        return Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(token)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        return System.Buffers.Text.Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(token));
     }
 
     private static (long ResourceVersion, string StartAfter) ParseContinue(string token)
     {
         try
         {
-            var padded = token.Replace('-', '+').Replace('_', '/');
-            padded += new string('=', (4 - (padded.Length % 4)) % 4);
-            var parsed = JsonNode.Parse(Convert.FromBase64String(padded))!;
+            var parsed = JsonNode.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(token))!;
             return (parsed["rv"]!.GetValue<long>(), parsed["start"]!.GetValue<string>());
         }
         catch (Exception error) when (error is FormatException or JsonException or InvalidOperationException or NullReferenceException)

@@ -1,9 +1,10 @@
 namespace SecretRotation.Testing;
 
 /// <summary>The emulator's settings the request handler reads; those a test may change later are thread-safe.</summary>
-internal sealed class KubernetesSettings(KubernetesEmulatorOptions options)
+/// <param name="options">The emulator's options.</param>
+/// <param name="latency">The loopback host's current added latency (the one place it is kept).</param>
+internal sealed class KubernetesSettings(KubernetesEmulatorOptions options, Func<TimeSpan> latency)
 {
-    private long _latencyTicks = options.Latency.Ticks;
     private long _bookmarkTicks = options.BookmarkInterval.Ticks;
 
     public TimeProvider TimeProvider { get; } = options.TimeProvider;
@@ -16,15 +17,7 @@ internal sealed class KubernetesSettings(KubernetesEmulatorOptions options)
 
     public int MaxRequestBodyBytes { get; } = options.MaxRequestBodyBytes;
 
-    public TimeSpan Latency
-    {
-        get => TimeSpan.FromTicks(Interlocked.Read(ref _latencyTicks));
-        set
-        {
-            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
-            Interlocked.Exchange(ref _latencyTicks, value.Ticks);
-        }
-    }
+    public TimeSpan Latency => latency();
 
     /// <summary>The interval of the bookmark timer of each watch opened from now on.</summary>
     public TimeSpan BookmarkInterval

@@ -234,9 +234,10 @@ internal static class VaultSysEndpoints
         var revoked = state.Database.WhenRevokedAsync(leaseId);
         if (!revoked.IsCompleted)
         {
-            call.Deferred = async _ =>
+            call.Deferred = async cancellationToken =>
             {
-                await revoked;
+                // A client that leaves stops waiting; the revocation itself carries on.
+                await revoked.WaitAsync(cancellationToken);
                 return VaultResponse.NoContent();
             };
         }
