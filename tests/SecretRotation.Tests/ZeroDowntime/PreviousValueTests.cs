@@ -153,6 +153,28 @@ public sealed class PreviousValueTests
     }
 
     [Fact]
+    public async Task AKeyALaterNonSecretProviderOverridesHasNoPreviousValue()
+    {
+        // An HMAC key set by an environment variable (or appsettings) after the secret source: the secret source's old
+        // value was never the app's, so a verifier must not accept it as "the previous key".
+        var secrets = new ScriptedSecretSource();
+        secrets.ReturnAlways(ScriptedSecretSource.Set(("Webhook:Key", "vault-1"), ("Webhook:Other", "o1")));
+        using var configuration = (ConfigurationRoot)new ConfigurationBuilder()
+            .Add(new ScriptedConfigurationSource(secrets) { PreviousValueWindow = Window, PollInterval = null })
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Webhook:Key"] = "from-environment" })
+            .Build();
+        var history = History(configuration);
+
+        secrets.ReturnAlways(ScriptedSecretSource.Set(("Webhook:Key", "vault-2"), ("Webhook:Other", "o2")));
+        await configuration.GetSecretRefreshers().Single().RefreshAsync();
+
+        Assert.Equal("from-environment", configuration["Webhook:Key"]);
+        Assert.False(history.TryGetPrevious("Webhook:Key", out _, out _));
+        Assert.True(history.TryGetPrevious("Webhook:Other", out var previous, out _));
+        Assert.Equal("o1", previous);
+    }
+
+    [Fact]
     public void AddSecretRotationRegistersTheHistoryOnce()
     {
         var services = new ServiceCollection()
