@@ -252,7 +252,8 @@ public sealed class KubernetesWatchTests
         using var listener = monitor.OnChange(_ => { });
         await harness.Emulator.WaitForWatchesAsync().WithTimeout("the watch");
 
-        using var stop = new CancellationTokenSource();
+        // Also ends by itself, so a failed wait below cannot leave four threads spinning for the rest of the run.
+        using var stop = new CancellationTokenSource(Signal.Timeout * 2);
         var torn = 0;
         var reads = 0L;
         var readers = Enumerable.Range(0, 4).Select(_ => Task.Run(() =>

@@ -89,12 +89,15 @@ public sealed class DataLinkSwapWatchTests : IDisposable
             })
             .Build() as ConfigurationRoot;
         using var probe = new OptionsProbe(configuration!, "Db");
-        using var stop = new CancellationTokenSource();
+        // Also ends by itself, so a failed assertion below cannot leave it spinning for the rest of the run.
+        using var stop = new CancellationTokenSource(Signal.Timeout * 2);
         var torn = new List<string>();
+        var reads = 0L;
         var reader = Task.Run(() =>
         {
             while (!stop.IsCancellationRequested)
             {
+                Interlocked.Increment(ref reads);
                 var current = probe.Monitor.CurrentValue;
                 if (current.User?[5..] != current.Password?[9..])
                 {
@@ -117,6 +120,7 @@ public sealed class DataLinkSwapWatchTests : IDisposable
 
         await stop.CancelAsync();
         await reader.WithTimeout("the reader loop");
+        Assert.True(Interlocked.Read(ref reads) > 0, "the reader never ran, so it could not see a torn read");
         Assert.Empty(torn);
         Assert.Equal(0, probe.PendingChanges);
     }
