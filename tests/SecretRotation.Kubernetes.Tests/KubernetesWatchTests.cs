@@ -217,8 +217,8 @@ public sealed class KubernetesWatchTests
         await using var harness = await KubernetesHarness.StartAsync();
         harness.Emulator.SetSecret(Ns, "db", Db("u", "metadata-password-1"));
         using var configuration = harness.Build(["db"]);
-        var reloads = 0;
-        using var subscription = ChangeToken.OnChange(configuration.GetReloadToken, () => Interlocked.Increment(ref reloads));
+        // One counter: two subscriptions to the reload token run in no promised order, so one could lag the other.
+        using var probe = new ReloadProbe(configuration);
         await harness.Emulator.WaitForWatchesAsync().WithTimeout("the watch");
 
         var before = harness.Emulator.GetSecret(Ns, "db")!.ResourceVersion;
@@ -232,11 +232,10 @@ public sealed class KubernetesWatchTests
         Assert.Contains(harness.Logs.Entries, e => e.EventId.Id == 1401 && e.FullText.Contains("data changed: False", StringComparison.Ordinal));
 
         // ... and asked the engine for nothing: a later real change is the only read and the only reload.
-        using var probe = new ReloadProbe(configuration);
         harness.Emulator.SetSecret(Ns, "db", Db("u", "metadata-password-2"), new Dictionary<string, string> { ["team"] = "blue" });
         // The new data is in place just before the reload token fires: wait for the firing itself.
         await probe.WaitAsync(() => probe.Count >= 1 && configuration["Password"] == "metadata-password-2", "the real change");
-        Assert.Equal(1, Volatile.Read(ref reloads));
+        Assert.Equal(1, probe.Count);
     }
 
     [Fact]

@@ -26,7 +26,7 @@ internal sealed class KubernetesApi : IDisposable
     }
 
     /// <summary>The API server, for messages (scheme, host, port: no credentials).</summary>
-    public string Server => _baseUri.GetLeftPart(UriPartial.Authority);
+    public string Server => _baseUri.GetComponents(UriComponents.SchemeAndServer, UriFormat.UriEscaped);
 
     /// <summary>Lists the query's objects; the answer's resourceVersion is where a watch starts.</summary>
     public async Task<(string ResourceVersion, List<KubernetesObject> Items)> ListAsync(ResourceQuery query, int maxSize, long maxBody, CancellationToken cancellationToken)

@@ -165,7 +165,7 @@ internal sealed class ResourceWatcher : IDisposable
                 else
                 {
                     failures++;
-                    delay = Backoff(failures, retryAfter: null);
+                    delay = outcome.Immediate && failures == 1 ? TimeSpan.Zero : Backoff(failures, retryAfter: null);
                 }
             }
             catch (Exception) when (_stop.IsCancellationRequested)
@@ -257,8 +257,9 @@ internal sealed class ResourceWatcher : IDisposable
                     default:
                         if (watchEvent.StatusCode == 410)
                         {
+                            // Re-list at once the first time; a server that expires every watch backs off like any failure.
                             KubernetesLog.Expired(_logger, Query.Description, resourceVersion);
-                            return new WatchOutcome(null, Healthy: true, Immediate: true);
+                            return new WatchOutcome(null, Healthy: false, Immediate: true);
                         }
 
                         KubernetesLog.ErrorEvent(_logger, Query.Description, watchEvent.StatusCode ?? 0, watchEvent.Reason ?? "(none)");
