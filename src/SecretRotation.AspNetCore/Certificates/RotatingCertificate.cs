@@ -70,6 +70,9 @@ public sealed class RotatingCertificate : IDisposable
     /// <summary>How long a replaced certificate (or client handler) is kept.</summary>
     internal TimeSpan DrainTimeout => _drainTimeout;
 
+    /// <summary>The certificate's clock, which the client handlers built on it drain by too.</summary>
+    internal TimeProvider TimeProvider => _timeProvider;
+
     /// <summary>The last good certificate with its chain, or <see langword="null"/> while none has been loaded.</summary>
     internal ParsedCertificate? CurrentParsed => Volatile.Read(ref _current);
 
@@ -113,17 +116,7 @@ public sealed class RotatingCertificate : IDisposable
             var rejection = CertificateParser.TryParse(value, password, _timeProvider.GetUtcNow(), out var certificate, out var intermediates);
             if (certificate is null)
             {
-                _lastRejectedHash = hash;
-                Rejections.Add(1, new KeyValuePair<string, object?>("secretrotation.key", CertificateKey), new KeyValuePair<string, object?>("reason", rejection.ToString()));
-                if (_current is { } kept)
-                {
-                    CertificateLog.RejectedKeptLastGood(_logger, CertificateKey, rejection, kept.Generation);
-                }
-                else
-                {
-                    CertificateLog.RejectedNoneLoaded(_logger, CertificateKey, rejection);
-                }
-
+                Reject(hash, rejection);
                 return;
             }
 
@@ -137,9 +130,12 @@ public sealed class RotatingCertificate : IDisposable
             catch (CryptographicException)
             {
                 certificate.Dispose();
-                _lastRejectedHash = hash;
-                Rejections.Add(1, new KeyValuePair<string, object?>("secretrotation.key", CertificateKey), new KeyValuePair<string, object?>("reason", nameof(CertificateRejection.Malformed)));
-                CertificateLog.RejectedNoneLoaded(_logger, CertificateKey, CertificateRejection.Malformed);
+                foreach (var intermediate in intermediates)
+                {
+                    intermediate.Dispose();
+                }
+
+                Reject(hash, CertificateRejection.Malformed);
                 return;
             }
 
@@ -150,6 +146,21 @@ public sealed class RotatingCertificate : IDisposable
             {
                 Retire(replaced);
             }
+        }
+    }
+
+    /// <summary>Remembers the rejected value (so it is not parsed again), counts it and logs whether the last good certificate is kept.</summary>
+    private void Reject(byte[] hash, CertificateRejection rejection)
+    {
+        _lastRejectedHash = hash;
+        Rejections.Add(1, new KeyValuePair<string, object?>("secretrotation.key", CertificateKey), new KeyValuePair<string, object?>("reason", rejection.ToString()));
+        if (_current is { } kept)
+        {
+            CertificateLog.RejectedKeptLastGood(_logger, CertificateKey, rejection, kept.Generation);
+        }
+        else
+        {
+            CertificateLog.RejectedNoneLoaded(_logger, CertificateKey, rejection);
         }
     }
 

@@ -140,7 +140,10 @@ internal sealed class RotatingClientCertificateHandler : HttpMessageHandler
                 }
 
                 generation.Dispose();
-            }, (old, _logger, _certificate.CertificateKey), _drainTimeout, Timeout.InfiniteTimeSpan);
+            }, (old, _logger, _certificate.CertificateKey), Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+
+            // Armed only once assigned: a zero drain timeout fires at once, and the disposal must find the timer to dispose it.
+            old.DrainTimer.Change(_drainTimeout, Timeout.InfiniteTimeSpan);
             old.Retire();
             return next;
         }

@@ -36,7 +36,7 @@ public static class RotatingClientCertificateHttpClientBuilderExtensions
             var certificate = provider.GetRequiredKeyedService<RotatingCertificate>(certificateKey);
             var logger = provider.GetService<ILoggerFactory>()?.CreateLogger<RotatingCertificate>() ?? (ILogger)NullLogger.Instance;
             return new RotatingClientCertificateHandler(
-                certificate, configureHandler, certificate.DrainTimeout, provider.GetService<TimeProvider>() ?? TimeProvider.System, logger);
+                certificate, configureHandler, certificate.DrainTimeout, certificate.TimeProvider, logger);
         });
         return builder;
     }

@@ -132,7 +132,7 @@ internal sealed class ServiceBusReceiverService(
     /// </summary>
     private async Task HeartbeatAsync(ServiceBusProcessor processor, CancellationToken stoppingToken)
     {
-        for (var beat = 0L; !stoppingToken.IsCancellationRequested; beat++)
+        while (!stoppingToken.IsCancellationRequested)
         {
             var failed = Interlocked.Exchange(ref _errorsSinceBeat, 0) > 0;
             handler.Dispatcher.ReportPushHealth(healthy: processor.IsProcessing && !failed);
