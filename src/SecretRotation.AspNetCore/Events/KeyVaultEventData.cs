@@ -14,6 +14,10 @@ internal sealed record KeyVaultEventData(string VaultName, string ObjectName, st
     /// <summary>The longest Key Vault secret name.</summary>
     public const int MaxSecretNameLength = 127;
 
+    private const int MaxVaultNameLength = 253;
+    private const int MaxVersionLength = 64;
+    private const int MaxIdLength = 2048;
+
     /// <summary>Key Vault's secret name rule, <c>^[0-9A-Za-z-]{1,127}$</c>.</summary>
     public static bool IsSecretName(string name) =>
         name.Length is > 0 and <= MaxSecretNameLength && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '-');
@@ -55,6 +59,16 @@ internal sealed record KeyVaultEventData(string VaultName, string ObjectName, st
                 return false;
             }
 
+            // Bounded before anything logs them: a vault name is a DNS name (at most 253 characters), a version 32 hex
+            // characters (64 alphanumerics allowed). A larger or odd one is refused, not echoed.
+            var version = String(root, "Version")?.Trim();
+            if (vault.Trim().Length > MaxVaultNameLength
+                || (version is not null && (version.Length > MaxVersionLength || !version.All(char.IsAsciiLetterOrDigit))))
+            {
+                problem = "event data has a VaultName or Version Key Vault never sends";
+                return false;
+            }
+
             if (!TryUnixSeconds(root, "NBF", out var nbf) || !TryUnixSeconds(root, "EXP", out var exp))
             {
                 problem = "event data has an NBF or EXP that is not a number";
@@ -65,8 +79,8 @@ internal sealed record KeyVaultEventData(string VaultName, string ObjectName, st
             parsed = new KeyVaultEventData(
                 vault.Trim(),
                 name.Trim(),
-                String(root, "Version")?.Trim(),
-                Uri.TryCreate(id?.Trim(), UriKind.Absolute, out var uri) ? uri : null,
+                version,
+                id?.Length <= MaxIdLength && Uri.TryCreate(id.Trim(), UriKind.Absolute, out var uri) ? uri : null,
                 nbf,
                 exp);
             problem = null;

@@ -4,7 +4,7 @@ namespace SecretRotation.Engine;
 /// The refresh loop's clocks: when to poll, when an entry's refresh-by time comes, when to retry a failed read, and how
 /// long a burst of watcher events is held back. Pure: every method takes <c>now</c> as a monotonic timestamp
 /// (<see cref="TimeProvider.GetTimestamp"/>), jitter comes from <see cref="RefreshSettings.Randomizer"/>; it holds no
-/// lock, starts no task and never reads a clock. Not thread-safe: the provider guards it with its lock.
+/// lock, starts no task and never reads a clock. Not thread-safe: <see cref="RefreshQueue"/> owns it and touches it only under its lock.
 /// </summary>
 /// <remarks>
 /// While a retry is pending it alone counts (backoff throttles everything else); otherwise the earlier of the poll and

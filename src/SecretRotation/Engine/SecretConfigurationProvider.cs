@@ -15,8 +15,7 @@ namespace SecretRotation.Engine;
 /// <remarks>
 /// Locks: <c>_gate</c> guards only the lifecycle flags and <c>_loop</c>; <see cref="RefreshQueue"/> and
 /// <see cref="SecretSwap"/> each guard their own state with their own lock (taken inside <c>_gate</c>, never the other
-/// way). <see cref="RefreshSchedule"/> needs none: only the one reader at a time touches it (the first read in
-/// <see cref="Load"/>, then the loop).
+/// way). <see cref="RefreshSchedule"/> belongs to the queue, under its lock (push-health reports reach it from any thread).
 /// </remarks>
 internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecretRefresher, IDisposable
 {

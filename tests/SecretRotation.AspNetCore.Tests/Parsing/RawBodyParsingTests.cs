@@ -33,6 +33,19 @@ public sealed class RawBodyParsingTests
     }
 
     [Theory]
+    [InlineData("a 100,000-character Version", "Version", 100_000, 'a')]
+    [InlineData("a Version with a line break", "Version", 10, '\n')]
+    [InlineData("a 1,000-character VaultName", "VaultName", 1_000, 'v')]
+    public void AnEventWithAVersionOrVaultNameKeyVaultNeverSendsIsRefused(string why, string field, int length, char filler)
+    {
+        // Both end up in log lines (the Mirror logs the version at Information): a huge or multi-line one must not get there.
+        var data = WireEvents.KeyVaultData(Vault, "Db--Password", "v1");
+        data[field] = "v" + new string(filler, length) + "x";
+
+        Assert.False(KeyVaultSecretEvents.TryParseSecretChangeNotices(BinaryData.FromString(Array(WireEvents.EventGridEvent(NewVersion, data))), out _), why);
+    }
+
+    [Theory]
     [MemberData(nameof(Bodies))]
     public void ABatchGivesANoticeForEachKeyVaultSecretEventAndSkipsOtherTypes(string why, string body)
     {
