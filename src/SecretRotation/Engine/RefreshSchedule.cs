@@ -187,8 +187,8 @@ internal sealed class RefreshSchedule
         var retryDelay = _settings.RetryDelay(consecutiveFailures, retryAfter, _settings.Randomizer());
         if (_settings.FleetSpread > TimeSpan.Zero)
         {
-            // Replicas that failed together (an outage, one 429 answer to all) come back spread over the fleet window.
-            retryDelay += _settings.FleetDelay(_settings.Randomizer());
+            // Replicas that failed together (an outage, one 429 answer to all) come back spread over several fleet windows.
+            retryDelay += _settings.FleetRetryDelay(_settings.Randomizer());
         }
 
         NextRetry = TimestampAfter(now, retryDelay);

@@ -136,8 +136,19 @@ internal sealed record RefreshSettings(
             ? stretched * (1 + (PollJitter * ((2 * random) - 1)))
             : null;
 
+    /// <summary>
+    /// How many fleet windows a retry after a failure spreads over. Replicas that failed together (an outage, one 429 to
+    /// all) keep failing together until the store is back, and a retry is a full read (a List page and the changed secrets:
+    /// about twice a push fetch). Spread over four windows, a replica's retries come at least two windows apart on average,
+    /// so the fleet's retries arrive at no more than half the rate of a push fan-out, and cost no more requests per second.
+    /// </summary>
+    public const int FleetRetryWindows = 4;
+
     /// <summary>A random share of <see cref="FleetSpread"/> (zero without one).</summary>
     public TimeSpan FleetDelay(double random) => FleetSpread * random;
+
+    /// <summary>A random share of <see cref="FleetRetryWindows"/> fleet windows, added to a retry's delay (zero without a spread).</summary>
+    public TimeSpan FleetRetryDelay(double random) => FleetSpread * (FleetRetryWindows * random);
 
     /// <summary>The delay before retry number <paramref name="consecutiveFailures"/> (1-based).</summary>
     public TimeSpan BackoffDelay(int consecutiveFailures, double random)

@@ -158,7 +158,15 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
             return false;
         }
 
-        await RequestAsync((pending, schedule, now, waiter) => pending.AddNotice(notice, waiter, schedule.NoticeDue(now)), cancellationToken);
+        await RequestAsync(
+            (pending, schedule, now, waiter) =>
+            {
+                // A notice delivered for this source is itself a sign that push reaches it: while it lasts, the safety poll
+                // may stretch. In a fan-out to a fleet, polls due while the spread-out fetches run then do not add to them.
+                schedule.OnPushHealth(healthy: true, now);
+                pending.AddNotice(notice, waiter, schedule.NoticeDue(now));
+            },
+            cancellationToken);
         return true;
     }
 

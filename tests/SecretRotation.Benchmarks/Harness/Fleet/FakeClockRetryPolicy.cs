@@ -76,7 +76,7 @@ internal sealed class FakeClockRetryPolicy(TimeProvider clock) : HttpPipelinePol
             _parked.TrySetResult();
         }
 
-        // The timer's callback runs inside FakeTimeProvider.Advance: the replica counts as busy again before Advance returns.
+        // The timer's callback runs inside the clock's Advance: the replica counts as busy again before Advance returns.
         using var timer = clock.CreateTimer(_ => Unpark(woken), null, delay, Timeout.InfiniteTimeSpan);
         using var registration = cancellationToken.Register(() => Unpark(woken));
         await woken.Task;

@@ -27,7 +27,7 @@ internal static class FleetHarness
         output.WriteLine($"fleet: N replicas, each its own IConfigurationRoot + AddAzureKeyVaultSecrets (whole vault, {Secrets} secrets = 1 List page),"
             + " its own SecretClient (Azure.Security.KeyVault.Secrets 4.12.0; Azure.Core's default retry policy: 3 retries, exponential from 0.8 s,"
             + " honouring Retry-After, computed by Azure.Core's DelayStrategy but waiting on the fake clock) over one in-memory transport"
-            + " (HttpClientTransport over KeyVaultEmulator.CreateInMemoryHandler: no sockets), one FakeTimeProvider for everything,"
+            + " (HttpClientTransport over KeyVaultEmulator.CreateInMemoryHandler: no sockets), one manual clock for everything (SimulationClock: FakeTimeProvider's contract, timers in a priority queue),"
             + $" KeyVaultEmulator with TransactionLimit = {Limit:#,0} per 10 s (sliding window; 429 + Retry-After; 429s do not count)."
             + " Counts are every request that reached the vault, SDK retries included. Official provider (Azure.Extensions.AspNetCore.Configuration.Secrets,"
             + " ReloadInterval 5 min, no jitter, list + get changed, no push) computed from its fixed interval, replicas started together.");
@@ -93,6 +93,7 @@ internal static class FleetHarness
             replica.Provider!.ReportPushHealth(true);
         }
 
+        sim.EveryoneMayBeBusy();
         var pushAwareStart = sim.Now;
         for (var i = 0; i < 12; i++)
         {
@@ -101,6 +102,8 @@ internal static class FleetHarness
             {
                 replica.Provider!.ReportPushHealth(true);
             }
+
+            sim.EveryoneMayBeBusy();
         }
 
         result.PushAware = Summarize(sim, pushAwareStart, sim.Now);
@@ -124,17 +127,20 @@ internal static class FleetHarness
             }
 
             pod.Provider!.ReportPushHealth(true);
+            sim.EveryoneMayBeBusy();
             var value = $"rotated-{quarter}";
             var version = sim.Vault.SetSecret(FleetSimulation.TrackedSecret, value);
             var pushedAt = sim.Now;
             pod.FreshAt = null;
             _ = pod.Provider.RefreshAsync(new SecretChangeNotice(SecretStoreKinds.AzureKeyVault, sim.Vault.VaultUri.Authority, FleetSimulation.TrackedSecret, version));
+            sim.EveryoneMayBeBusy();
             await sim.RunAsync(TimeSpan.FromMilliseconds(10), 60, () => pod.FreshAt is not null, () => sim.TrackFreshness(value));
             staleness.Add((pod.FreshAt ?? double.PositiveInfinity) - pushedAt);
             for (var beat = 0; beat < 3; beat++)
             {
                 await sim.RunAsync(TimeSpan.FromSeconds(1), 300 - (beat == 0 ? sim.Now - pushedAt : 0));
                 pod.Provider.ReportPushHealth(true);
+                sim.EveryoneMayBeBusy();
             }
         }
 
@@ -165,6 +171,8 @@ internal static class FleetHarness
             replica.FreshAt = null;
             _ = replica.Provider!.RefreshAsync(notice).ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
         }
+
+        sim.EveryoneMayBeBusy();
 
         var recoveredAt = start;
         if (outage)

@@ -4,11 +4,21 @@ using SecretRotation.Engine;
 namespace SecretRotation.Benchmarks.Harness.Fleet;
 
 /// <summary>One simulated pod: its own SecretClient (shared in-memory transport, own retry policy), source, provider and IConfigurationRoot.</summary>
-internal sealed class FleetReplica(int index, FakeClockRetryPolicy retry)
+internal sealed class FleetReplica
 {
-    public int Index { get; } = index;
+    public FleetReplica(int index, SimulationClock clock)
+    {
+        Index = index;
+        Time = clock.ForOwner(this);
+        Retry = new FakeClockRetryPolicy(Time);
+    }
 
-    public FakeClockRetryPolicy Retry { get; } = retry;
+    public int Index { get; }
+
+    /// <summary>The simulation's clock, as this replica sees it: its timers firing mark it as having work.</summary>
+    public TimeProvider Time { get; }
+
+    public FakeClockRetryPolicy Retry { get; }
 
     public SecretConfigurationProvider? Provider { get; set; }
 

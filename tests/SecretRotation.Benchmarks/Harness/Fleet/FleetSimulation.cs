@@ -1,7 +1,6 @@
 using Azure.Core.Pipeline;
 using Azure.Security.KeyVault.Secrets;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Time.Testing;
 using SecretRotation.Engine;
 using SecretRotation.Testing;
 
@@ -12,7 +11,8 @@ namespace SecretRotation.Benchmarks.Harness.Fleet;
 /// has its own <see cref="SecretClient"/> (the real SDK pipeline: challenge auth, retry policy on the fake clock), its own
 /// <c>AzureKeyVaultSecretsSource</c>, provider and <see cref="IConfigurationRoot"/>. The clients share one
 /// <see cref="HttpClientTransport"/> over the emulator's in-memory handler (no sockets). The clock moves in steps; after each
-/// step the simulation waits until every replica is idle (waiting on its timer) or parked in an SDK retry wait.
+/// step the simulation waits until every replica whose timer fired (or that was told something) is idle again (waiting on
+/// its timer) or parked in an SDK retry wait.
 /// </summary>
 internal sealed class FleetSimulation : IAsyncDisposable
 {
@@ -23,7 +23,10 @@ internal sealed class FleetSimulation : IAsyncDisposable
     private readonly int? _expectedReplicas;
     private readonly Random _random;
 
-    private FleetSimulation(KeyVaultEmulator vault, FakeTimeProvider clock, VaultTraffic traffic, int? expectedReplicas, int seed)
+    // Replicas that may have work besides those whose timers fired: started this step, or handed a notice or a health report.
+    private readonly HashSet<FleetReplica> _mayBeBusy = [];
+
+    private FleetSimulation(KeyVaultEmulator vault, SimulationClock clock, VaultTraffic traffic, int? expectedReplicas, int seed)
     {
         _vault = vault;
         Clock = clock;
@@ -33,7 +36,7 @@ internal sealed class FleetSimulation : IAsyncDisposable
         _random = new Random(seed);
     }
 
-    public FakeTimeProvider Clock { get; }
+    public SimulationClock Clock { get; }
 
     public VaultTraffic Traffic { get; }
 
@@ -45,7 +48,7 @@ internal sealed class FleetSimulation : IAsyncDisposable
 
     public static async Task<FleetSimulation> StartAsync(int secrets, int? expectedReplicas, int seed)
     {
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 2, 0, 0, 0, TimeSpan.Zero));
+        var clock = new SimulationClock(new DateTimeOffset(2026, 12, 2, 0, 0, 0, TimeSpan.Zero));
         var vault = await KeyVaultEmulator.StartAsync(new KeyVaultEmulatorOptions
         {
             TimeProvider = clock,
@@ -63,7 +66,7 @@ internal sealed class FleetSimulation : IAsyncDisposable
 
     public FleetReplica AddReplica(double startAt)
     {
-        var replica = new FleetReplica(Replicas.Count, new FakeClockRetryPolicy(Clock)) { StartAt = startAt };
+        var replica = new FleetReplica(Replicas.Count, Clock) { StartAt = startAt };
         Replicas.Add(replica);
         return replica;
     }
@@ -84,6 +87,9 @@ internal sealed class FleetSimulation : IAsyncDisposable
 
         await QuiesceAsync();
     }
+
+    /// <summary>Tells the simulation that every replica was handed work outside its timers (a notice, a health report).</summary>
+    public void EveryoneMayBeBusy() => _mayBeBusy.UnionWith(Replicas);
 
     /// <summary>Steps until <paramref name="done"/> or <paramref name="limit"/> seconds have passed.</summary>
     public async Task RunAsync(TimeSpan step, double limit, Func<bool>? done = null, Action? eachStep = null)
@@ -122,6 +128,7 @@ internal sealed class FleetSimulation : IAsyncDisposable
 
     private void Start(FleetReplica replica)
     {
+        _mayBeBusy.Add(replica);
         var options = new SecretClientOptions
         {
             Transport = _transport,
@@ -135,7 +142,7 @@ internal sealed class FleetSimulation : IAsyncDisposable
         var source = new AzureKeyVaultSecretsSource
         {
             Client = client,
-            TimeProvider = Clock,
+            TimeProvider = replica.Time,
             ExpectedReplicas = _expectedReplicas,
             Randomizer = random.NextDouble,
         };
@@ -161,7 +168,11 @@ internal sealed class FleetSimulation : IAsyncDisposable
 
     private async Task QuiesceAsync()
     {
-        foreach (var replica in Replicas)
+        _mayBeBusy.UnionWith(Clock.TakeWoken().Cast<FleetReplica>());
+        _mayBeBusy.UnionWith(Replicas.Where(r => r.Starting is { IsCompleted: false }));
+        var candidates = _mayBeBusy.OrderBy(r => r.Index).ToArray();
+        _mayBeBusy.Clear();
+        foreach (var replica in candidates)
         {
             for (var round = 0; round < 1_000_000; round++)
             {

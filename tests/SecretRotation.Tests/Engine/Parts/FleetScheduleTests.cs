@@ -48,19 +48,19 @@ public sealed class FleetScheduleTests
     public static TheoryData<string, double, double?, double> Retries => new()
     {
         { "no fleet spread: the backoff alone", 0, null, 10 },
-        { "a 20 s spread adds a random share on top of the backoff", 20, null, 20 },
-        { "a Retry-After is never undercut; the share comes after it", 20, 30, 43 },
+        { "a 20 s spread adds a random share of four windows on top of the backoff", 20, null, 50 },
+        { "a Retry-After is never undercut; the share comes after it", 20, 30, 73 },
     };
 
     [Theory]
     [MemberData(nameof(Retries))]
-    public void RetriesAfterAFleetWideFailureSpreadOverTheFleetWindow(string rule, double spreadSeconds, double? retryAfterSeconds, double expectedSeconds)
+    public void RetriesAfterAFleetWideFailureSpreadOverFourFleetWindows(string rule, double spreadSeconds, double? retryAfterSeconds, double expectedSeconds)
     {
         var schedule = new RefreshSchedule(Defaults with { FleetSpread = TimeSpan.FromSeconds(spreadSeconds) }, TimeSpan.TicksPerSecond);
 
         var delay = schedule.OnFailure(1, retryAfterSeconds is { } s ? TimeSpan.FromSeconds(s) : null, At(0));
 
-        // Backoff 10 s ±20 % at draw 0.5 = 10 s; Retry-After 30 s + 20 % × 0.5 = 33 s; fleet share 0.5 × 20 s = 10 s.
+        // Backoff 10 s ±20 % at draw 0.5 = 10 s; Retry-After 30 s + 20 % × 0.5 = 33 s; fleet share 0.5 × 4 × 20 s = 40 s.
         Assert.True(TimeSpan.FromSeconds(expectedSeconds) == delay, $"{rule}: {delay}");
     }
 
