@@ -50,7 +50,8 @@ public static class Program
           kubernetes [--updates N]       AddKubernetesSecrets over the Kubernetes API emulator: update Secret -> IOptionsMonitor.OnChange over N
                                          updates (default 200; target p99 <= 50 ms), idle requests per pod-hour, the kubelet path's documented delay
           fleet [--replicas N] [--hinted-only]  fleet simulation on one Key Vault with the published limit (4,000 per 10 s -> 429): N replicas (default
-                                         1,000 and 10,000), in-memory transport, fake clock; rollout, steady state, pushed rotation, outage
+                                         1,000 with and without ExpectedReplicas, 10,000 with it), in-memory transport, fake clock; rollout,
+                                         steady state, pushed rotation, outage
           bench [BenchmarkDotNet args]   BenchmarkDotNet, e.g. bench --job short (all benchmarks unless --filter is given)
         """;
 
@@ -132,7 +133,7 @@ public static class Program
                         Console.Out);
                 case "fleet":
                     return await Harness.Fleet.FleetHarness.RunAsync(Console.Out,
-                        rest.Contains("--replicas") ? [HarnessArguments.PositiveInt(rest, "--replicas", 1000)] : [1_000, 10_000], rest.Contains("--hinted-only"));
+                        rest.Contains("--replicas") ? [HarnessArguments.PositiveInt(rest, "--replicas", 1000)] : [1_000, 10_000], rest.Contains("--hinted-only"), defaultSizes: !rest.Contains("--replicas"));
                 case "bench":
                     BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(WithDefaultFilter(rest));
                     return 0;

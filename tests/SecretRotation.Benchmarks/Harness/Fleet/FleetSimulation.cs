@@ -88,6 +88,19 @@ internal sealed class FleetSimulation : IAsyncDisposable
         await QuiesceAsync();
     }
 
+    /// <summary>Steps to the next whole 10 s of the clock (the traffic counter's windows), in steps of at most a second.</summary>
+    public async Task AlignToWindowAsync()
+    {
+        var ticks = Traffic.Elapsed.Ticks % (10 * TimeSpan.TicksPerSecond);
+        var rest = ticks == 0 ? 0 : (10 * TimeSpan.TicksPerSecond) - ticks;
+        while (rest > 0)
+        {
+            var step = Math.Min(rest, TimeSpan.TicksPerSecond);
+            await StepAsync(TimeSpan.FromTicks(step));
+            rest -= step;
+        }
+    }
+
     /// <summary>Tells the simulation that every replica was handed work outside its timers (a notice, a health report).</summary>
     public void EveryoneMayBeBusy() => _mayBeBusy.UnionWith(Replicas);
 
