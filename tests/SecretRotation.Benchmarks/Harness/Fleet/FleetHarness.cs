@@ -194,6 +194,7 @@ internal static class FleetHarness
         return new PushResult
         {
             Traffic = Summarize(sim, recoveredAt, sim.Now),
+            FirstWindows = sim.Traffic.Between(TimeSpan.FromSeconds(recoveredAt), TimeSpan.FromSeconds(Math.Min(sim.Now, recoveredAt + 120))),
             Stale = staleness.Count(double.IsPositiveInfinity),
             P50 = Percentile(staleness, 0.50),
             P99 = Percentile(staleness, 0.99),
@@ -231,7 +232,13 @@ internal static class FleetHarness
         Row(output, "steady, push healthy (1 h poll)", r.PushAware, "", F($"{r.PushAware.Requests * 3600.0 / r.PushAware.Seconds / n:0.0} requests per pod-hour"));
         Row(output, "one rotation pushed to all", r.Push.Traffic, Staleness(r.Push), F($"{r.Push.Traffic.Gets:#,0} GETs; fleet fresh after {r.Push.FleetFresh:0.0} s"));
         Row(output, "outage 60 s, then recovery", r.Outage.Traffic, Staleness(r.Outage), F($"from recovery: fleet fresh after {r.Outage.FleetFresh:0.0} s; never fresh {r.Outage.Stale}"));
+        output.WriteLine();
+        Windows(output, "one rotation pushed to all, from the push", r.Push);
+        Windows(output, "outage, from the recovery", r.Outage);
     }
+
+    private static void Windows(TextWriter output, string label, PushResult p) =>
+        output.WriteLine(F($"{label}, requests per 10 s (List pages + GETs; 429s): ") + string.Join(", ", p.FirstWindows.Select(w => F($"{w.Requests:#,0} ({w.Lists:#,0} + {w.Gets:#,0}; {w.Throttled:#,0})"))));
 
     private static string Staleness(PushResult p) => F($"{p.P50:0.0} / {p.P99:0.0} / {p.Max:0.0} s");
 
@@ -273,6 +280,9 @@ internal static class FleetHarness
         public required TrafficSummary Traffic { get; init; }
 
         public int Stale { get; init; }
+
+        /// <summary>The 10 s windows of the first two minutes (from the push, or from the recovery).</summary>
+        public IReadOnlyList<VaultTraffic.Window> FirstWindows { get; init; } = [];
 
         public double P50 { get; init; }
 
