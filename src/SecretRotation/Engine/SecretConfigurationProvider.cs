@@ -13,9 +13,9 @@ namespace SecretRotation.Engine;
 /// source's health are <see cref="SecretSwap"/>'s.
 /// </summary>
 /// <remarks>
-/// Locks: <c>_gate</c> guards only the lifecycle flags and <c>_loop</c>; <see cref="RefreshQueue"/> and
-/// <see cref="SecretSwap"/> each guard their own state with their own lock (taken inside <c>_gate</c>, never the other
-/// way). <see cref="RefreshSchedule"/> belongs to the queue, under its lock (push-health reports reach it from any thread).
+/// Locks: <c>_gate</c> guards only the lifecycle flags, <c>_loop</c>, and the start-up throttle wait's timer and idle
+/// waiters; <see cref="RefreshQueue"/> and <see cref="SecretSwap"/> each guard their own state with their own lock (taken
+/// inside <c>_gate</c>, never the other way). <see cref="RefreshSchedule"/> belongs to the queue, under its lock (push-health reports reach it from any thread).
 /// </remarks>
 internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecretRefresher, IDisposable
 {
