@@ -81,6 +81,20 @@ public abstract class SecretConfigurationSource : IConfigurationSource
     public TimeSpan PreviousValueWindow { get; set; }
 
     /// <summary>
+    /// How long the first read of a required source keeps trying while the store throttles it (the failure carries a
+    /// <see cref="SecretSourceException.RetryAfter"/>, e.g. Key Vault's 429 during a rolling restart of a large fleet), instead
+    /// of making <c>Build()</c> throw and the container crash-loop. Each try comes after the delay a retry of the refresh loop
+    /// would wait (the backoff, never sooner than <c>Retry-After</c>, plus a random share of <see cref="FleetSpread"/>), on
+    /// this source's <see cref="TimeProvider"/>; once the next try would start more than this after start-up began,
+    /// <c>Build()</c> throws the throttled failure. A failure without <c>Retry-After</c> still throws at once, and an
+    /// <see cref="Optional"/> source is not held: it starts empty and its loop retries. Keep it below what the pod's startup
+    /// or liveness probe allows, or the kubelet kills the pod while it waits. <see cref="TimeSpan.Zero"/> throws at the first
+    /// throttled answer.
+    /// </summary>
+    /// <value>Default 2 minutes. Not negative, at most one hour.</value>
+    public TimeSpan StartupThrottleWait { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
     /// The window over which the replicas of a fleet spread the reads they would otherwise all make at the same moment: a read
     /// a change notice asks for (one push event reaches every replica at once through a Service Bus fan-out) waits a random
     /// share of it, and a retry after a failure waits a random share of four times it, on top of the backoff and any

@@ -32,6 +32,9 @@ internal static partial class Log
     [LoggerMessage(9, LogLevel.Warning, "An earlier read of {Source} timed out and is still running (the source ignores cancellation); the next read waits for it, for up to {ReadTimeout}, instead of starting beside it.")]
     public static partial void WaitingForAbandonedRead(ILogger logger, string source, TimeSpan readTimeout);
 
+    [LoggerMessage(10, LogLevel.Warning, "Secret source {Source} is throttled at start-up (attempt {Attempt}; the store asked to wait {RetryAfter}); trying again in {RetryDelay}, within StartupThrottleWait ({StartupThrottleWait}).")]
+    public static partial void StartupThrottled(ILogger logger, Exception exception, string source, int attempt, TimeSpan retryAfter, TimeSpan retryDelay, TimeSpan startupThrottleWait);
+
     [LoggerMessage(20, LogLevel.Warning, "Skipping '{Path}' in {Source}: {Size} bytes is over the {Limit}-byte limit.")]
     public static partial void FileTooLarge(ILogger logger, string path, string source, long size, long limit);
 

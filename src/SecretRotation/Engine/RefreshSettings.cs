@@ -35,6 +35,12 @@ internal sealed record RefreshSettings(
     /// <summary>How long a replaced value stays readable through <see cref="ISecretHistory"/>; zero keeps nothing.</summary>
     public TimeSpan PreviousValueWindow { get; init; }
 
+    /// <summary>The longest <see cref="SecretConfigurationSource.StartupThrottleWait"/>.</summary>
+    public static readonly TimeSpan LongestStartupThrottleWait = TimeSpan.FromHours(1);
+
+    /// <summary>How long a required source's first read keeps trying while the store throttles it; zero fails at the first throttled answer.</summary>
+    public TimeSpan StartupThrottleWait { get; init; }
+
     public static RefreshSettings From(SecretConfigurationSource source)
     {
         ArgumentNullException.ThrowIfNull(source);
@@ -78,6 +84,11 @@ internal sealed record RefreshSettings(
             throw OutOfRange(nameof(SecretConfigurationSource.PreviousValueWindow), source.PreviousValueWindow, "PreviousValueWindow must not be negative, and at most 30 days.");
         }
 
+        if (source.StartupThrottleWait < TimeSpan.Zero || source.StartupThrottleWait > LongestStartupThrottleWait)
+        {
+            throw OutOfRange(nameof(SecretConfigurationSource.StartupThrottleWait), source.StartupThrottleWait, "StartupThrottleWait must not be negative, and at most one hour.");
+        }
+
         var fleetSpread = source.EffectiveFleetSpread;
         if (fleetSpread < TimeSpan.Zero || fleetSpread > LongestFleetSpread)
         {
@@ -114,6 +125,7 @@ internal sealed record RefreshSettings(
             source.PushStaleAfter)
         {
             PreviousValueWindow = source.PreviousValueWindow,
+            StartupThrottleWait = source.StartupThrottleWait,
         };
     }
 

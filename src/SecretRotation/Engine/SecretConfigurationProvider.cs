@@ -13,9 +13,9 @@ namespace SecretRotation.Engine;
 /// source's health are <see cref="SecretSwap"/>'s.
 /// </summary>
 /// <remarks>
-/// Locks: <c>_gate</c> guards only the lifecycle flags and <c>_loop</c>; <see cref="RefreshQueue"/> and
-/// <see cref="SecretSwap"/> each guard their own state with their own lock (taken inside <c>_gate</c>, never the other
-/// way). <see cref="RefreshSchedule"/> belongs to the queue, under its lock (push-health reports reach it from any thread).
+/// Locks: <c>_gate</c> guards only the lifecycle flags, <c>_loop</c>, and the start-up throttle wait's timer and idle
+/// waiters; <see cref="RefreshQueue"/> and <see cref="SecretSwap"/> each guard their own state with their own lock (taken
+/// inside <c>_gate</c>, never the other way). <see cref="RefreshSchedule"/> belongs to the queue, under its lock (push-health reports reach it from any thread).
 /// </remarks>
 internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecretRefresher, IDisposable
 {
@@ -35,6 +35,13 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
     private bool _loadStarted;
     private bool _loadInProgress;
     private bool _disposed;
+
+    // Whether a Load has ended (its first read done or failed); until the loop runs, WhenIdleAsync waits for this or the throttle wait.
+    private bool _loadEnded;
+
+    // The timer of the start-up throttle wait while the first read is parked in it, and who waits for that (WhenIdleAsync).
+    private Task? _startupWait;
+    private readonly List<TaskCompletionSource> _startupIdleWaiters = [];
 
     public SecretConfigurationProvider(ISecretSource source, RefreshSettings settings)
     {
@@ -65,7 +72,11 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
     /// <summary>The values replaced keys had, read through <see cref="ISecretHistory"/>.</summary>
     internal PreviousValues PreviousValues => _swap.PreviousValues;
 
-    /// <summary>Reads the source once, synchronously; a second call (from <c>IConfigurationRoot.Reload</c>) only requests a refresh.</summary>
+    /// <summary>
+    /// Reads the source once, synchronously; a second call (from <c>IConfigurationRoot.Reload</c>) only requests a refresh.
+    /// A required source the store throttles is read again after the loop's retry delay, within
+    /// <see cref="RefreshSettings.StartupThrottleWait"/> of the start.
+    /// </summary>
     public override void Load()
     {
         lock (_gate)
@@ -81,38 +92,30 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
             _loadInProgress = true;
         }
 
+        var loadStarted = _time.GetTimestamp();
+
         // Watch before the first read, so a change that lands during the read is not missed.
         _watch.Start(_source, _queue.AddWatcherEvent, _logger);
         try
         {
-            var request = new SecretReadRequest(SecretSet.Empty, RefreshTriggers.Initial, [], _logger);
-            var set = Task.Run(() => _reader.ReadAsync(request)).GetAwaiter().GetResult();
-            _swap.Apply(set, RefreshTriggers.Initial, _logger, data => Data = data, reload: null);
-            RecordSuccess(RefreshTriggers.Initial);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException || !_stopping.IsCancellationRequested)
-        {
-            var wrapped = _reader.Wrap(exception);
-            var (_, retryDelay) = RecordFailure(wrapped);
-            if (!_settings.Optional)
+            while (!TryFirstRead(loadStarted, out var throttleDelay))
             {
-                _watch.Dispose();
-                lock (_gate)
-                {
-                    // A later Load (IConfigurationRoot.Reload) tries the first read again.
-                    _loadStarted = false;
-                    _loadInProgress = false;
-                }
-
-                throw wrapped;
+                WaitOutThrottle(throttleDelay);
             }
-
-            Log.OptionalSourceUnavailable(_logger, wrapped, _source.Name, retryDelay);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // Disposed during the first read or the throttle wait: the cancellation ends Load, as it always has, and
+            // Dispose left the watch and the source to us.
+            EndFailedLoad();
+            throw;
         }
 
         lock (_gate)
         {
             _loadInProgress = false;
+            _loadEnded = true;
+            ReleaseStartupIdleWaitersLocked();
             if (!_disposed)
             {
                 SecretRotationTelemetry.Track(this);
@@ -184,14 +187,35 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
     internal double? SecondsSinceLastSuccess() => _swap.SecondsSinceLastSuccess();
 
     /// <summary>
-    /// Completes once the loop is blocked waiting for its timer or a new request, so its timer exists. Tests call it before
-    /// moving a fake clock.
+    /// Completes once the provider has nothing to do until its clock moves or a request comes, so a test (or the fleet
+    /// benchmark) may move a fake clock: once the loop runs, when it is blocked waiting for its timer or a new request (its
+    /// timer exists); before that, when the first read is parked in the start-up throttle wait (its timer exists) or
+    /// <see cref="Load"/> has ended (a failed start-up included). Before <see cref="Load"/> is called it waits for it.
+    /// Completed at once after <see cref="Dispose"/>.
     /// </summary>
     internal Task WhenIdleAsync()
     {
         lock (_gate)
         {
-            return _disposed || _loop is null ? Task.CompletedTask : _queue.WhenIdleAsync();
+            if (_disposed)
+            {
+                return Task.CompletedTask;
+            }
+
+            if (_loop is not null)
+            {
+                return _queue.WhenIdleAsync();
+            }
+
+            // A fired timer whose continuation has not run yet does not count as waiting.
+            if ((_loadEnded && !_loadInProgress) || _startupWait is { IsCompleted: false })
+            {
+                return Task.CompletedTask;
+            }
+
+            var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _startupIdleWaiters.Add(waiter);
+            return waiter.Task;
         }
     }
 
@@ -214,6 +238,7 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
             _stopping.Cancel();
             loadInProgress = _loadInProgress;
             loop = _loop;
+            ReleaseStartupIdleWaitersLocked();
         }
 
         RefreshQueue.Complete(waiters, new ObjectDisposedException(nameof(SecretConfigurationProvider)));
@@ -235,6 +260,115 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
     }
 
     public override string ToString() => $"{nameof(SecretConfigurationProvider)} for {_source.Name}";
+
+    /// <summary>
+    /// Makes one try of the first read. Succeeds (or, for an optional source, fails and leaves the retry to the loop):
+    /// <see langword="true"/>. Throttled, and the next try starts within <see cref="RefreshSettings.StartupThrottleWait"/> of
+    /// <paramref name="loadStarted"/>: <see langword="false"/>, with the delay the loop's retry would wait. Otherwise throws.
+    /// Every failure is recorded like a failed refresh.
+    /// </summary>
+    /// <exception cref="SecretSourceException">A required source could not be read (the Load fails).</exception>
+    /// <exception cref="OperationCanceledException">The provider is being disposed.</exception>
+    private bool TryFirstRead(long loadStarted, out TimeSpan throttleDelay)
+    {
+        throttleDelay = TimeSpan.Zero;
+        try
+        {
+            var request = new SecretReadRequest(SecretSet.Empty, RefreshTriggers.Initial, [], _logger);
+            var set = Task.Run(() => _reader.ReadAsync(request)).GetAwaiter().GetResult();
+            _swap.Apply(set, RefreshTriggers.Initial, _logger, data => Data = data, reload: null);
+            RecordSuccess(RefreshTriggers.Initial);
+            return true;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !_stopping.IsCancellationRequested)
+        {
+            var wrapped = _reader.Wrap(exception);
+            var (consecutiveFailures, retryDelay) = RecordFailure(wrapped);
+            if (_settings.Optional)
+            {
+                Log.OptionalSourceUnavailable(_logger, wrapped, _source.Name, retryDelay);
+                return true;
+            }
+
+            var budget = _settings.StartupThrottleWait;
+            if (wrapped.RetryAfter is not { } retryAfter || budget <= TimeSpan.Zero)
+            {
+                EndFailedLoad();
+                throw wrapped;
+            }
+
+            var throttledFor = _time.GetElapsedTime(loadStarted);
+            if (throttledFor + retryDelay > budget)
+            {
+                EndFailedLoad();
+                throw new SecretSourceException(
+                    _source.Name,
+                    $"the store throttled the start-up read for {throttledFor:g} ({consecutiveFailures} attempt(s)), and the next try, in {retryDelay:g}, would start after StartupThrottleWait ({budget:g}). The last answer: {wrapped.Message}",
+                    wrapped)
+                {
+                    RetryAfter = wrapped.RetryAfter,
+                };
+            }
+
+            Log.StartupThrottled(_logger, wrapped, _source.Name, consecutiveFailures, retryAfter, retryDelay, budget);
+            throttleDelay = retryDelay;
+            return false;
+        }
+    }
+
+    /// <summary>Parks the first read for <paramref name="delay"/> on the source's clock; <see cref="Dispose"/> ends the wait at once.</summary>
+    /// <exception cref="OperationCanceledException">The provider is being disposed.</exception>
+    private void WaitOutThrottle(TimeSpan delay)
+    {
+        // Whole milliseconds, rounded up, as the loop's timer waits (a sub-millisecond rest would wake it early).
+        var wait = Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(delay.TotalMilliseconds)), _time, _stopping.Token);
+        lock (_gate)
+        {
+            // The timer exists now, so a test may move the fake clock.
+            _startupWait = wait;
+            ReleaseStartupIdleWaitersLocked();
+        }
+
+        try
+        {
+            // No continuation runs on the caller's context: blocking here is as safe as blocking on the first read.
+            wait.GetAwaiter().GetResult();
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _startupWait = null;
+            }
+        }
+    }
+
+    /// <summary>Ends a Load whose first read failed: a later Load (<c>IConfigurationRoot.Reload</c>) tries it again.</summary>
+    private void EndFailedLoad()
+    {
+        _watch.Dispose();
+        bool disposed;
+        lock (_gate)
+        {
+            _loadStarted = false;
+            _loadInProgress = false;
+            _loadEnded = true;
+            disposed = _disposed;
+            ReleaseStartupIdleWaitersLocked();
+        }
+
+        if (disposed)
+        {
+            // Dispose ran during the first read and left the source to us.
+            _reader.DisposeSourceWhenNoReadRuns();
+        }
+    }
+
+    private void ReleaseStartupIdleWaitersLocked()
+    {
+        RefreshQueue.Complete(_startupIdleWaiters);
+        _startupIdleWaiters.Clear();
+    }
 
     private async Task RequestAsync(Action<PendingRefresh, RefreshSchedule, long, TaskCompletionSource> add, CancellationToken cancellationToken) =>
         await _queue.Request(add).WaitAsync(cancellationToken);

@@ -194,7 +194,11 @@ internal sealed class FleetSimulation : IAsyncDisposable
                     break;
                 }
 
-                var busy = replica.Starting is { IsCompleted: false } starting ? starting : replica.Provider?.WhenIdleAsync() ?? Task.CompletedTask;
+                // A starting replica is quiet once its first read is parked in the start-up throttle wait (the provider's
+                // WhenIdleAsync completes then, or when Load ends), or once the start-up has ended.
+                var busy = replica.Starting is { IsCompleted: false } starting
+                    ? (replica.Provider?.WhenIdleAsync() is { } parked ? Task.WhenAny(starting, parked) : starting)
+                    : replica.Provider?.WhenIdleAsync() ?? Task.CompletedTask;
                 if (busy.IsCompleted)
                 {
                     break;
