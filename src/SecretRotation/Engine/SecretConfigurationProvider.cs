@@ -298,17 +298,22 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
             }
 
             var throttledFor = _time.GetElapsedTime(loadStarted);
-            if (throttledFor + retryDelay > budget)
+            var left = budget - throttledFor;
+            if (left <= TimeSpan.Zero || left < retryAfter)
             {
                 EndFailedLoad();
                 throw new SecretSourceException(
                     _source.Name,
-                    $"the store throttled the start-up read for {throttledFor:g} ({consecutiveFailures} attempt(s)), and the next try, in {retryDelay:g}, would start after StartupThrottleWait ({budget:g}). The last answer: {wrapped.Message}",
+                    $"the store throttled the start-up read for {throttledFor:g} ({consecutiveFailures} attempt(s)), and StartupThrottleWait ({budget:g}) leaves no time for the Retry-After it asked for ({retryAfter:g}). The last answer: {wrapped.Message}",
                     wrapped)
                 {
                     RetryAfter = wrapped.RetryAfter,
                 };
             }
+
+            // A fleet's spread share can make the delay longer than the budget has left: the last try comes at its end
+            // (never before the Retry-After), rather than the pod giving up before the budget is spent.
+            retryDelay = retryDelay < left ? retryDelay : left;
 
             Log.StartupThrottled(_logger, wrapped, _source.Name, consecutiveFailures, retryAfter, retryDelay, budget);
             throttleDelay = retryDelay;

@@ -126,8 +126,8 @@ public sealed class StartupThrottleTests
             s.FleetSpread = TimeSpan.FromSeconds(10);
         });
 
-        // Retry-After 5 s spread by up to 20 % after it (0.5 → 5.5 s), plus half the 10 s fleet spread.
-        var expected = TimeSpan.FromSeconds(10.5);
+        // Retry-After 5 s spread by up to 20 % after it (0.5 → 5.5 s), plus half of four 10 s fleet windows (a retry's spread).
+        var expected = TimeSpan.FromSeconds(25.5);
         await startup.ParkedAsync();
         startup.Time.Advance(expected - TimeSpan.FromMilliseconds(1));
         await startup.ParkedAsync();
@@ -137,7 +137,28 @@ public sealed class StartupThrottleTests
 
         Assert.Equal("1", configuration["a"]);
         Assert.Equal(Start + expected, source.History[1].At);
-        Assert.Contains("trying again in 00:00:10.5", startup.Logs.Entries.Single(e => e.EventId.Id == 10).Message, StringComparison.Ordinal);
+        Assert.Contains("trying again in 00:00:25.5", startup.Logs.Entries.Single(e => e.EventId.Id == 10).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ASpreadLongerThanTheBudgetLeftMakesTheLastTryAtTheBudgetsEndInsteadOfGivingUp()
+    {
+        var source = new ScriptedSecretSource();
+        ThrottleFirst(source, 1, ScriptedSecretSource.Set(("a", "1")));
+        using var startup = new Startup(source, s =>
+        {
+            s.Randomizer = () => 1;
+            s.FleetSpread = TimeSpan.FromSeconds(10);
+            s.StartupThrottleWait = TimeSpan.FromSeconds(12);
+        });
+
+        // Retry-After 5 s (+20 % at draw 1 = 6 s) plus four 10 s windows would be 46 s; the budget has 12 s left.
+        await startup.ParkedAsync();
+        startup.Time.Advance(TimeSpan.FromSeconds(12));
+        var configuration = await startup.Building.WithTimeout("Build to return");
+
+        Assert.Equal("1", configuration["a"]);
+        Assert.Equal(Start + TimeSpan.FromSeconds(12), source.History[1].At);
     }
 
     [Fact]
