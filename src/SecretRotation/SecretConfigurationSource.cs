@@ -84,9 +84,9 @@ public abstract class SecretConfigurationSource : IConfigurationSource
     /// How long the first read of a required source keeps trying while the store throttles it (the failure carries a
     /// <see cref="SecretSourceException.RetryAfter"/>, e.g. Key Vault's 429 during a rolling restart of a large fleet), instead
     /// of making <c>Build()</c> throw and the container crash-loop. Each try comes after the delay a retry of the refresh loop
-    /// would wait (the backoff, never sooner than <c>Retry-After</c>, plus a random share of <see cref="FleetSpread"/>), on
-    /// this source's <see cref="TimeProvider"/>; once the next try would start more than this after start-up began,
-    /// <c>Build()</c> throws the throttled failure. A failure without <c>Retry-After</c> still throws at once, and an
+    /// would wait (the backoff, never sooner than <c>Retry-After</c>, plus a random share of <see cref="FleetSpread"/>'s retry
+    /// windows), on this source's <see cref="TimeProvider"/>, cut to what is left of this budget (the last try comes at its
+    /// end); once what is left is shorter than the <c>Retry-After</c>, <c>Build()</c> throws the throttled failure. A failure without <c>Retry-After</c> still throws at once, and an
     /// <see cref="Optional"/> source is not held: it starts empty and its loop retries. Keep it below what the pod's startup
     /// or liveness probe allows, or the kubelet kills the pod while it waits. <see cref="TimeSpan.Zero"/> throws at the first
     /// throttled answer.
