@@ -133,6 +133,10 @@ public static class Program
                 case "fleet":
                     return await Harness.Fleet.FleetHarness.RunAsync(Console.Out,
                         rest.Contains("--replicas") ? [HarnessArguments.PositiveInt(rest, "--replicas", 1000)] : [1_000, 10_000], rest.Contains("--hinted-only"));
+                case "fleet-vault":
+                    // fleet-vault [--replicas N] [--renewals]: one Vault, N replicas of the Vault source (default 1,000 and 10,000).
+                    return await Harness.Fleet.VaultFleetHarness.RunAsync(Console.Out,
+                        rest.Contains("--replicas") ? [HarnessArguments.PositiveInt(rest, "--replicas", 1000)] : [1_000, 10_000], rest.Contains("--renewals"));
                 case "bench":
                     BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(WithDefaultFilter(rest));
                     return 0;
