@@ -27,7 +27,7 @@ internal static class VaultFleetHarness
             + " mapped with VaultSecretKind.Auto: one mount probe each at start, then polled through metadata every 5 min ± 10 %, data read only when"
             + " the version moved; UseKubernetesAuth: one login per start, 1 h token renewed (renew-self) at 60-70 % of its TTL; database/creds/app:"
             + " a 1 h lease renewed at 60-70 %), its own VaultClient over one in-memory handler (VaultEmulator.CreateInMemoryHandler: no sockets),"
-            + " one FakeTimeProvider for everything. Counts are every request that reached Vault. Vault Agent per pod computed from its fixed intervals.");
+            + " one fake clock for everything (VaultFleetClock: FakeTimeProvider's semantics, timers in a priority queue). Counts are every request that reached Vault. Vault Agent per pod computed from its fixed intervals.");
         output.WriteLine();
         var results = new List<(int N, VaultFleetResult Result, TimeSpan Wall)>();
         foreach (var n in sizes)

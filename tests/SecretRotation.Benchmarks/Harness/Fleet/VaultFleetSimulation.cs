@@ -1,12 +1,11 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Time.Testing;
 using SecretRotation.Engine;
 using SecretRotation.Testing;
 
 namespace SecretRotation.Benchmarks.Harness.Fleet;
 
 /// <summary>
-/// N replicas in one process on one fake clock, against one Vault emulator. Each replica has its own
+/// N replicas in one process on one fake clock (<see cref="VaultFleetClock"/>), against one Vault emulator. Each replica has its own
 /// <see cref="HashiCorpVaultSource"/> at its defaults (its own VaultClient, Kubernetes-auth login, KV v2 polled through
 /// metadata, a database credential whose lease it renews), provider and <see cref="IConfigurationRoot"/>. The clients share
 /// the emulator's in-memory handler (no sockets) behind one traffic counter. The clock moves in steps; after each step the
@@ -34,7 +33,7 @@ internal sealed class VaultFleetSimulation : IAsyncDisposable
     private readonly string _jwtFile;
     private readonly Random _random;
 
-    private VaultFleetSimulation(VaultEmulator vault, FakeTimeProvider clock, VaultFleetTraffic traffic, string jwtFile, int seed)
+    private VaultFleetSimulation(VaultEmulator vault, VaultFleetClock clock, VaultFleetTraffic traffic, string jwtFile, int seed)
     {
         Vault = vault;
         Clock = clock;
@@ -43,7 +42,7 @@ internal sealed class VaultFleetSimulation : IAsyncDisposable
         _random = new Random(seed);
     }
 
-    public FakeTimeProvider Clock { get; }
+    public VaultFleetClock Clock { get; }
 
     public VaultFleetTraffic Traffic { get; }
 
@@ -55,7 +54,7 @@ internal sealed class VaultFleetSimulation : IAsyncDisposable
 
     public static async Task<VaultFleetSimulation> StartAsync(int seed)
     {
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 2, 0, 0, 0, TimeSpan.Zero));
+        var clock = new VaultFleetClock(new DateTimeOffset(2026, 12, 2, 0, 0, 0, TimeSpan.Zero));
         var vault = await VaultEmulator.StartAsync(new VaultEmulatorOptions { TimeProvider = clock });
         for (var i = 0; i < Paths; i++)
         {
