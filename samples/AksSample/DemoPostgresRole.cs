@@ -14,9 +14,14 @@ public sealed class DemoPostgresRole(DemoVolume volume, IOptions<PostgresOptions
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    /// <summary>Creates the role if missing and sets its password to the one the volume holds now.</summary>
-    public async Task EnsureAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates the role if missing, sets its password to the one the volume holds now, then runs <paramref name="connect"/>
+    /// (the app's first connection) before a rotation can change the password again: under load, a rotation landing between
+    /// the two made every first connection fail.
+    /// </summary>
+    public async Task<T> EnsureAsync<T>(Func<T> connect, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(connect);
         await _gate.WaitAsync(cancellationToken);
         try
         {
@@ -30,6 +35,7 @@ public sealed class DemoPostgresRole(DemoVolume volume, IOptions<PostgresOptions
                 ALTER ROLE {Identifier(user)} WITH LOGIN PASSWORD {Literal(password)};
                 """,
                 cancellationToken);
+            return connect();
         }
         finally
         {
@@ -56,7 +62,9 @@ public sealed class DemoPostgresRole(DemoVolume volume, IOptions<PostgresOptions
 
     public void Dispose() => _gate.Dispose();
 
-    // ALTER ROLE takes no parameters: the demo's own values, quoted. (The server logs statements only if log_statement says so.)
+    // ALTER ROLE takes no parameters: the demo's own values, quoted. The server logs a statement's text if log_statement says
+    // so, and a failed one's by default (log_min_error_statement = error): acceptable for the demo's throwaway passwords
+    // only; a real rotation sets the password with \password-style hashing on the client (SCRAM verifier), never in clear.
     private async Task ExecuteAsync(string sql, CancellationToken cancellationToken)
     {
         await using var connection = new NpgsqlConnection(options.Value.AdminConnectionString);

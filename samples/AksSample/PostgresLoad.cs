@@ -44,12 +44,9 @@ public sealed partial class PostgresLoad(
         {
             try
             {
-                if (demoRole is not null)
-                {
-                    await demoRole.EnsureAsync(stoppingToken);
-                }
-
-                var client = services.GetRequiredService<IRotatingClient<NpgsqlDataSource>>();
+                var client = demoRole is not null
+                    ? await demoRole.EnsureAsync(services.GetRequiredService<IRotatingClient<NpgsqlDataSource>>, stoppingToken)
+                    : services.GetRequiredService<IRotatingClient<NpgsqlDataSource>>();
                 counter.RecordGeneration(client.Generation);
                 return client;
             }

@@ -51,7 +51,10 @@ public static class Program
                                          updates (default 200; target p99 <= 50 ms), idle requests per pod-hour, the kubelet path's documented delay
           fleet [--replicas N] [--hinted-only]  fleet simulation on one Key Vault with the published limit (4,000 per 10 s -> 429): N replicas (default
                                          1,000 with and without ExpectedReplicas, 10,000 with it), in-memory transport, fake clock; rollout,
-                                         steady state, pushed rotation, outage
+                                         steady state, pushed rotation, outage; without --replicas also fleet-vault --renewals
+          fleet-vault [--replicas N] [--renewals]  N replicas of the Vault source on one Vault emulator (default 1,000 and 10,000),
+                                         in-memory transport, fake clock: rollout, steady state, one KV write, with --renewals the first
+                                         token and lease renewals; Vault Agent per pod computed beside it
           bench [BenchmarkDotNet args]   BenchmarkDotNet, e.g. bench --job short (all benchmarks unless --filter is given)
         """;
 
@@ -132,8 +135,24 @@ public static class Program
                         HarnessArguments.PositiveInt(rest, "--files", IdleCostHarness.DefaultFiles),
                         Console.Out);
                 case "fleet":
-                    return await Harness.Fleet.FleetHarness.RunAsync(Console.Out,
+                {
+                    var keyVaultFleet = await Harness.Fleet.FleetHarness.RunAsync(Console.Out,
                         rest.Contains("--replicas") ? [HarnessArguments.PositiveInt(rest, "--replicas", 1000)] : [1_000, 10_000], rest.Contains("--hinted-only"), defaultSizes: !rest.Contains("--replicas"));
+                    if (rest.Contains("--replicas"))
+                    {
+                        return keyVaultFleet;
+                    }
+
+                    // The whole fleet run: the Vault fleet too, through the first token and lease renewals.
+                    Console.WriteLine();
+                    var vaultFleet = await Harness.Fleet.VaultFleetHarness.RunAsync(Console.Out, [1_000, 10_000], renewals: true);
+                    return keyVaultFleet != 0 ? keyVaultFleet : vaultFleet;
+                }
+
+                case "fleet-vault":
+                    // fleet-vault [--replicas N] [--renewals]: one Vault, N replicas of the Vault source (default 1,000 and 10,000).
+                    return await Harness.Fleet.VaultFleetHarness.RunAsync(Console.Out,
+                        rest.Contains("--replicas") ? [HarnessArguments.PositiveInt(rest, "--replicas", 1000)] : [1_000, 10_000], rest.Contains("--renewals"));
                 case "bench":
                     BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(WithDefaultFilter(rest));
                     return 0;

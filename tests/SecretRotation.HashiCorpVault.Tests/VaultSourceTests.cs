@@ -203,6 +203,29 @@ public sealed class VaultSourceTests
     }
 
     [Fact]
+    public async Task ARateLimit429WithRetryAfterHoldsTheNextTryUntilThen()
+    {
+        await using var harness = await VaultHarness.StartAsync();
+        harness.Emulator.WriteKv("secret/myapp/db", DbV1);
+        harness.Build(o => o.UseToken(harness.Emulator.RootToken).Map("secret/myapp/db", "Db", VaultSecretKind.KvV2));
+        harness.Emulator.InjectFault(new VaultFault { PathPrefix = "secret/metadata/myapp/db", StatusCode = 429, RetryAfter = TimeSpan.FromSeconds(60), Count = 1 });
+
+        await harness.AdvanceAsync(VaultHarness.Poll);
+        var refused = harness.Count("GET", "secret/metadata/myapp/db");
+        Assert.Equal(1, harness.Refresher.Status.ConsecutiveFailures);
+        Assert.Contains("429", harness.Refresher.Status.LastError, StringComparison.Ordinal);
+
+        // The engine's own backoff would retry after about 1 s; Vault asked for 60 s.
+        await harness.AdvanceInStepsAsync(TimeSpan.FromSeconds(50), TimeSpan.FromSeconds(1));
+        Assert.Equal(refused, harness.Count("GET", "secret/metadata/myapp/db"));
+
+        await harness.AdvanceInStepsAsync(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1));
+        Assert.Equal(refused + 1, harness.Count("GET", "secret/metadata/myapp/db"));
+        Assert.Equal(0, harness.Refresher.Status.ConsecutiveFailures);
+        Assert.Equal("vault-pass-1", harness.Configuration["Db:password"]);
+    }
+
+    [Fact]
     public async Task APermissionDeniedAtStartUpThrowsNamingThePath()
     {
         await using var harness = await VaultHarness.StartAsync();

@@ -46,6 +46,19 @@ internal sealed partial class VaultSecretReader : ISecretSource
     public async Task<SecretSet> ReadAsync(SecretReadRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        try
+        {
+            return await ReadAllAsync(request, cancellationToken);
+        }
+        catch (VaultApiException exception) when (exception.RetryAfter is { } retryAfter && retryAfter > TimeSpan.Zero)
+        {
+            // A rate-limit quota's 429 (with enable_rate_limit_response_headers): the engine's next try waits at least this long.
+            throw new SecretSourceException(Name, exception.Message, exception) { RetryAfter = retryAfter };
+        }
+    }
+
+    private async Task<SecretSet> ReadAllAsync(SecretReadRequest request, CancellationToken cancellationToken)
+    {
 
         // Renews the token (or logs in again) when its time has come, even if no path is due.
         _tokens.BeginRead();

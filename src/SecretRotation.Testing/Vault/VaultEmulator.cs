@@ -115,6 +115,18 @@ public sealed class VaultEmulator : IAsyncDisposable
         return _host.CreateTrustingHandler();
     }
 
+    /// <summary>
+    /// A handler that answers requests in process, through the same request handler as the loopback listener: no socket, no
+    /// TLS. For simulations of thousands of clients (a <c>VaultClient</c> or <c>HashiCorpVaultSource</c> takes it as its
+    /// <c>HttpMessageHandler</c>, with any address: the emulator does not look at the host); answers, faults, the seal and the
+    /// request log are the same. A request body over 4 MiB is refused, as a server's body limit would. The caller owns it.
+    /// </summary>
+    public HttpMessageHandler CreateInMemoryHandler()
+    {
+        ObjectDisposedException.ThrowIf(_host.IsDisposed, this);
+        return new InMemoryHandler(_handler.HandleAsync, () => _host.IsDisposed);
+    }
+
     /// <summary>Mounts a KV secrets engine, replacing (and emptying) a KV mount already at that path.</summary>
     /// <param name="path">The mount path, e.g. <c>kv1</c> or <c>secret</c> (slashes around it are ignored).</param>
     /// <param name="version">1 or 2; <c>sys/internal/ui/mounts</c> reports it as <c>options.version</c> <c>"1"</c> or <c>"2"</c>.</param>

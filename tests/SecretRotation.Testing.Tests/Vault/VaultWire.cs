@@ -13,8 +13,14 @@ internal sealed class VaultWire : IDisposable
     private readonly CancellationToken _timeout;
 
     public VaultWire(VaultEmulator emulator, CancellationToken timeout)
+        : this(emulator, emulator.CreateTrustingHandler(), timeout)
     {
-        _http = new HttpClient(emulator.CreateTrustingHandler()) { BaseAddress = new Uri(emulator.Address, "v1/"), Timeout = Signal.Timeout };
+    }
+
+    /// <summary>Over <paramref name="handler"/> (owned by the wire), e.g. the emulator's in-memory one.</summary>
+    public VaultWire(VaultEmulator emulator, HttpMessageHandler handler, CancellationToken timeout)
+    {
+        _http = new HttpClient(handler) { BaseAddress = new Uri(emulator.Address, "v1/"), Timeout = Signal.Timeout };
         _timeout = timeout;
     }
 
