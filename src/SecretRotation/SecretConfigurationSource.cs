@@ -99,7 +99,8 @@ public abstract class SecretConfigurationSource : IConfigurationSource
     /// a change notice asks for (one push event reaches every replica at once through a Service Bus fan-out) waits a random
     /// share of it, and a retry after a failure waits a random share of four times it, on top of the backoff and any
     /// <c>Retry-After</c> (a retry is a full read, and replicas that failed together fail together until the store is
-    /// back). Size it so the fleet's reads fit the store's limit, e.g. replicas ÷ 360 per second for Key Vault (its limit is 4,000 transactions per
+    /// back). With a spread, the first poll after start-up also comes at a random point of one whole poll interval around
+    /// it, so a rollout's pods do not keep polling together. Size it so the fleet's reads fit the store's limit, e.g. replicas ÷ 360 per second for Key Vault (its limit is 4,000 transactions per
     /// 10 s per vault; see docs/scaling.md). <see cref="ISecretRefresher.RefreshAsync(SecretChangeNotice, CancellationToken)"/>
     /// completes once the read is made, so a push receiver's refresh timeout must exceed it.
     /// </summary>

@@ -144,7 +144,8 @@ internal sealed class RefreshSchedule
         if (triggers != RefreshTriggers.RefreshBy || NextPoll is null)
         {
             var random = _settings.Randomizer();
-            _pollAtNormal = _settings.NextPollDelay(random) is { } pollDelay ? TimestampAfter(now, pollDelay) : null;
+            var pollDelay = triggers == RefreshTriggers.Initial ? _settings.FirstPollDelay(random) : _settings.NextPollDelay(random);
+            _pollAtNormal = pollDelay is { } delay ? TimestampAfter(now, delay) : null;
             _pollAtStretched = _settings.NextPushCoveredPollDelay(random) is { } stretchedDelay ? TimestampAfter(now, stretchedDelay) : null;
         }
     }

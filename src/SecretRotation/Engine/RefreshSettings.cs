@@ -140,6 +140,15 @@ internal sealed record RefreshSettings(
         PollInterval is { } poll ? poll * (1 + (PollJitter * ((2 * random) - 1))) : null;
 
     /// <summary>
+    /// The delay of the first poll after start-up. With a fleet spread, a random point of one whole interval around it
+    /// (half to one and a half intervals): the pods of a rollout start within seconds of each other, and a ±10 % jitter
+    /// would keep their polls bunched for many intervals (10,000 Vault replicas: the busiest 10 s at five times the mean).
+    /// Without one, the normal poll delay.
+    /// </summary>
+    public TimeSpan? FirstPollDelay(double random) =>
+        FleetSpread > TimeSpan.Zero && PollInterval is { } poll ? poll * (0.5 + random) : NextPollDelay(random);
+
+    /// <summary>
     /// The poll delay while push covers the source: the stretched interval (jittered like the poll), never shorter than the
     /// normal one; <see langword="null"/> when polling is off or the source does not stretch.
     /// </summary>

@@ -64,6 +64,27 @@ public sealed class FleetScheduleTests
         Assert.True(TimeSpan.FromSeconds(expectedSeconds) == delay, $"{rule}: {delay}");
     }
 
+    public static TheoryData<string, double, RefreshTriggers, double, double> FirstPolls => new()
+        {
+            { "no fleet spread: the first poll is a normal one (100 s ±10 %, draw 0)", 0, RefreshTriggers.Initial, 0, 90 },
+            { "a fleet spread: the first poll anywhere in one whole interval around it (draw 0)", 20, RefreshTriggers.Initial, 0, 50 },
+            { "a fleet spread: the first poll anywhere in one whole interval around it (draw 1)", 20, RefreshTriggers.Initial, 1, 150 },
+            { "a fleet spread: later polls keep the normal jitter (draw 0)", 20, RefreshTriggers.Poll, 0, 90 },
+        };
+
+    [Theory]
+    [MemberData(nameof(FirstPolls))]
+    public void WithAFleetSpreadTheFirstPollAfterStartUpFallsAnywhereInOneInterval(string rule, double spreadSeconds, RefreshTriggers read, double random, double expectedPollSeconds)
+    {
+        var schedule = new RefreshSchedule(
+            Defaults with { FleetSpread = TimeSpan.FromSeconds(spreadSeconds), PollInterval = TimeSpan.FromSeconds(100), PollJitter = 0.1, Randomizer = () => random },
+            TimeSpan.TicksPerSecond);
+
+        schedule.OnSuccess(read, At(0), DateTimeOffset.UnixEpoch, earliestRefreshBy: null);
+
+        Assert.True(At(expectedPollSeconds) == schedule.NextPoll, $"{rule}: {schedule.NextPoll}");
+    }
+
     [Fact]
     public void WhilePushIsHealthyTheSafetyPollStretches()
     {
