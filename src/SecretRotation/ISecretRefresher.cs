@@ -25,6 +25,7 @@ public interface ISecretRefresher
     /// <summary>
     /// Applies a change notice: when it concerns this source, reads what it names (targeted, coalesced with other
     /// notices) and returns <see langword="true"/>; otherwise returns <see langword="false"/> without reading anything.
+    /// A notice for this source also counts as a sign that push reaches it, as <see cref="ReportPushHealth"/>(true) does.
     /// </summary>
     /// <exception cref="SecretSourceException">The notice was this source's and the read failed; the last good data is kept.</exception>
     Task<bool> RefreshAsync(SecretChangeNotice notice, CancellationToken cancellationToken = default);

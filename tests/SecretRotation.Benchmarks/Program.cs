@@ -52,9 +52,9 @@ public static class Program
           fleet [--replicas N] [--hinted-only]  fleet simulation on one Key Vault with the published limit (4,000 per 10 s -> 429): N replicas (default
                                          1,000 with and without ExpectedReplicas, 10,000 with it), in-memory transport, fake clock; rollout,
                                          steady state, pushed rotation, outage; without --replicas also fleet-vault --renewals
-          fleet-vault [--replicas N] [--renewals]  N replicas of the Vault source on one Vault emulator (default 1,000 and 10,000),
+          fleet-vault [--replicas N] [--renewals] [--fleet-spread]  N replicas of the Vault source on one Vault emulator (default 1,000 and 10,000),
                                          in-memory transport, fake clock: rollout, steady state, one KV write, with --renewals the first
-                                         token and lease renewals; Vault Agent per pod computed beside it
+                                         token and lease renewals, with --fleet-spread FleetSpread = N / 360 s; Vault Agent per pod computed beside it
           bench [BenchmarkDotNet args]   BenchmarkDotNet, e.g. bench --job short (all benchmarks unless --filter is given)
         """;
 
@@ -150,9 +150,9 @@ public static class Program
                 }
 
                 case "fleet-vault":
-                    // fleet-vault [--replicas N] [--renewals]: one Vault, N replicas of the Vault source (default 1,000 and 10,000).
+                    // fleet-vault [--replicas N] [--renewals] [--fleet-spread]: one Vault, N replicas of the Vault source (default 1,000 and 10,000).
                     return await Harness.Fleet.VaultFleetHarness.RunAsync(Console.Out,
-                        rest.Contains("--replicas") ? [HarnessArguments.PositiveInt(rest, "--replicas", 1000)] : [1_000, 10_000], rest.Contains("--renewals"));
+                        rest.Contains("--replicas") ? [HarnessArguments.PositiveInt(rest, "--replicas", 1000)] : [1_000, 10_000], rest.Contains("--renewals"), rest.Contains("--fleet-spread"));
                 case "bench":
                     BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(WithDefaultFilter(rest));
                     return 0;

@@ -18,7 +18,7 @@ internal static class VaultFleetHarness
     /// <param name="sizes">Fleet sizes, one run each.</param>
     /// <param name="renewals">Also run on to 50 min after the rollout began, through the first token and lease renewals
     /// (36-42 min after each login); it triples the simulated time, so a default run leaves it out.</param>
-    public static async Task<int> RunAsync(TextWriter output, IReadOnlyList<int> sizes, bool renewals = false)
+    public static async Task<int> RunAsync(TextWriter output, IReadOnlyList<int> sizes, bool renewals = false, bool fleetSpread = false)
     {
         ThreadPool.GetMinThreads(out var workers, out var io);
         // Build() reads synchronously (Task.Run inside, blocked on): each start-up running holds two pool threads.
@@ -28,12 +28,17 @@ internal static class VaultFleetHarness
             + " the version moved; UseKubernetesAuth: one login per start, 1 h token renewed (renew-self) at 60-70 % of its TTL; database/creds/app:"
             + " a 1 h lease renewed at 60-70 %), its own VaultClient over one in-memory handler (VaultEmulator.CreateInMemoryHandler: no sockets),"
             + " one fake clock for everything (SimulationClock: FakeTimeProvider's semantics, timers in a priority queue). Counts are every request that reached Vault. Vault Agent per pod computed from its fixed intervals.");
+        if (fleetSpread)
+        {
+            output.WriteLine("With --fleet-spread: every source's FleetSpread = N / 360 s (1,000: 2.8 s; 10,000: 27.8 s), so its first poll falls anywhere in one whole interval.");
+        }
+
         output.WriteLine();
         var results = new List<(int N, VaultFleetResult Result, TimeSpan Wall)>();
         foreach (var n in sizes)
         {
             var watch = Stopwatch.StartNew();
-            var result = await RunFleetAsync(n, renewals);
+            var result = await RunFleetAsync(n, renewals, fleetSpread ? TimeSpan.FromSeconds(n / 360.0) : TimeSpan.Zero);
             watch.Stop();
             results.Add((n, result, watch.Elapsed));
         }
@@ -44,9 +49,9 @@ internal static class VaultFleetHarness
         return results.All(r => r.Result.FailedStarts == 0 && r.Result.Write.Stale == 0) ? 0 : 1;
     }
 
-    private static async Task<VaultFleetResult> RunFleetAsync(int n, bool renewals)
+    private static async Task<VaultFleetResult> RunFleetAsync(int n, bool renewals, TimeSpan fleetSpread)
     {
-        await using var sim = await VaultFleetSimulation.StartAsync(seed: n);
+        await using var sim = await VaultFleetSimulation.StartAsync(seed: n, fleetSpread);
         var result = new VaultFleetResult();
         var phaseWatch = Stopwatch.StartNew();
         void Phase(string name)

@@ -52,7 +52,10 @@ internal sealed class VaultFleetSimulation : IAsyncDisposable
 
     public double Now => Traffic.Elapsed.TotalSeconds;
 
-    public static async Task<VaultFleetSimulation> StartAsync(int seed)
+    /// <summary>The sources' <c>FleetSpread</c> (zero: the default).</summary>
+    public TimeSpan FleetSpread { get; init; }
+
+    public static async Task<VaultFleetSimulation> StartAsync(int seed, TimeSpan fleetSpread = default)
     {
         var clock = new SimulationClock(new DateTimeOffset(2026, 12, 2, 0, 0, 0, TimeSpan.Zero));
         var vault = await VaultEmulator.StartAsync(new VaultEmulatorOptions { TimeProvider = clock });
@@ -69,7 +72,7 @@ internal sealed class VaultFleetSimulation : IAsyncDisposable
         vault.AddDatabaseRole(Role, LeaseTtl, TimeSpan.Zero);
 
         clock.Advance(TimeSpan.FromMinutes(1));
-        return new VaultFleetSimulation(vault, clock, new VaultFleetTraffic(clock, vault.CreateInMemoryHandler()), jwtFile, seed);
+        return new VaultFleetSimulation(vault, clock, new VaultFleetTraffic(clock, vault.CreateInMemoryHandler()), jwtFile, seed) { FleetSpread = fleetSpread };
     }
 
     public VaultFleetReplica AddReplica(double startAt)
@@ -145,6 +148,7 @@ internal sealed class VaultFleetSimulation : IAsyncDisposable
             HttpMessageHandler = new VaultFleetSharedHandler(Traffic),
             TimeProvider = Clock,
             Randomizer = random.NextDouble,
+            FleetSpread = FleetSpread,
         };
         source.UseKubernetesAuth(Role, jwtPath: _jwtFile);
         for (var i = 0; i < Paths; i++)
