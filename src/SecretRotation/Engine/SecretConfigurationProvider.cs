@@ -13,9 +13,9 @@ namespace SecretRotation.Engine;
 /// source's health are <see cref="SecretSwap"/>'s.
 /// </summary>
 /// <remarks>
-/// Locks: <c>_gate</c> guards only the lifecycle flags, <c>_loop</c>, and the start-up throttle wait's timer and idle
-/// waiters; <see cref="RefreshQueue"/> and <see cref="SecretSwap"/> each guard their own state with their own lock (taken
-/// inside <c>_gate</c>, never the other way). <see cref="RefreshSchedule"/> belongs to the queue, under its lock (push-health reports reach it from any thread).
+/// Locks: <c>_gate</c> guards only the lifecycle flags and <c>_loop</c>; <see cref="RefreshQueue"/>, <see cref="SecretSwap"/>
+/// and <see cref="FirstReadIdleSignal"/> each guard their own state with their own lock (taken inside <c>_gate</c>, never the
+/// other way). <see cref="RefreshSchedule"/> belongs to the queue, under its lock (push-health reports reach it from any thread).
 /// </remarks>
 internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecretRefresher, IDisposable
 {
@@ -36,12 +36,8 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
     private bool _loadInProgress;
     private bool _disposed;
 
-    // Whether a Load has ended (its first read done or failed); until the loop runs, WhenIdleAsync waits for this or the throttle wait.
-    private bool _loadEnded;
-
-    // The timer of the start-up throttle wait while the first read is parked in it, and who waits for that (WhenIdleAsync).
-    private Task? _startupWait;
-    private readonly List<TaskCompletionSource> _startupIdleWaiters = [];
+    // Until the loop runs, when the provider is idle: the first read parked in the start-up throttle wait, or Load ended.
+    private readonly FirstReadIdleSignal _firstRead = new();
 
     public SecretConfigurationProvider(ISecretSource source, RefreshSettings settings)
     {
@@ -90,6 +86,7 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
 
             _loadStarted = true;
             _loadInProgress = true;
+            _firstRead.LoadBegins();
         }
 
         var loadStarted = _time.GetTimestamp();
@@ -100,7 +97,7 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
         {
             while (!TryFirstRead(loadStarted, out var throttleDelay))
             {
-                WaitOutThrottle(throttleDelay);
+                _firstRead.Park(throttleDelay, _time, _stopping.Token);
             }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -114,8 +111,7 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
         lock (_gate)
         {
             _loadInProgress = false;
-            _loadEnded = true;
-            ReleaseStartupIdleWaitersLocked();
+            _firstRead.LoadEnded();
             if (!_disposed)
             {
                 SecretRotationTelemetry.Track(this);
@@ -207,15 +203,7 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
                 return _queue.WhenIdleAsync();
             }
 
-            // A fired timer whose continuation has not run yet does not count as waiting.
-            if ((_loadEnded && !_loadInProgress) || _startupWait is { IsCompleted: false })
-            {
-                return Task.CompletedTask;
-            }
-
-            var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _startupIdleWaiters.Add(waiter);
-            return waiter.Task;
+            return _firstRead.WhenIdleAsync();
         }
     }
 
@@ -238,7 +226,7 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
             _stopping.Cancel();
             loadInProgress = _loadInProgress;
             loop = _loop;
-            ReleaseStartupIdleWaitersLocked();
+            _firstRead.Release();
         }
 
         RefreshQueue.Complete(waiters, new ObjectDisposedException(nameof(SecretConfigurationProvider)));
@@ -321,33 +309,6 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
         }
     }
 
-    /// <summary>Parks the first read for <paramref name="delay"/> on the source's clock; <see cref="Dispose"/> ends the wait at once.</summary>
-    /// <exception cref="OperationCanceledException">The provider is being disposed.</exception>
-    private void WaitOutThrottle(TimeSpan delay)
-    {
-        // Whole milliseconds, rounded up, as the loop's timer waits (a sub-millisecond rest would wake it early).
-        var wait = Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(delay.TotalMilliseconds)), _time, _stopping.Token);
-        lock (_gate)
-        {
-            // The timer exists now, so a test may move the fake clock.
-            _startupWait = wait;
-            ReleaseStartupIdleWaitersLocked();
-        }
-
-        try
-        {
-            // No continuation runs on the caller's context: blocking here is as safe as blocking on the first read.
-            wait.GetAwaiter().GetResult();
-        }
-        finally
-        {
-            lock (_gate)
-            {
-                _startupWait = null;
-            }
-        }
-    }
-
     /// <summary>Ends a Load whose first read failed: a later Load (<c>IConfigurationRoot.Reload</c>) tries it again.</summary>
     private void EndFailedLoad()
     {
@@ -357,9 +318,8 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
         {
             _loadStarted = false;
             _loadInProgress = false;
-            _loadEnded = true;
             disposed = _disposed;
-            ReleaseStartupIdleWaitersLocked();
+            _firstRead.LoadEnded();
         }
 
         if (disposed)
@@ -367,12 +327,6 @@ internal sealed class SecretConfigurationProvider : ConfigurationProvider, ISecr
             // Dispose ran during the first read and left the source to us.
             _reader.DisposeSourceWhenNoReadRuns();
         }
-    }
-
-    private void ReleaseStartupIdleWaitersLocked()
-    {
-        RefreshQueue.Complete(_startupIdleWaiters);
-        _startupIdleWaiters.Clear();
     }
 
     private async Task RequestAsync(Action<PendingRefresh, RefreshSchedule, long, TaskCompletionSource> add, CancellationToken cancellationToken) =>

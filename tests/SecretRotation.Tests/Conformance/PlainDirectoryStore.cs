@@ -44,9 +44,14 @@ internal sealed class PlainDirectoryStore : ISecretStoreFixture
 
     public Task TouchAsync()
     {
+        // Rewritten the way the writer this store stands for does it (temp name, then rename): an in-place rewrite truncates
+        // first, and a read in between (a debounce that ends while a loaded machine is mid-write) sees an empty value, which
+        // is a real change. It failed NoChangeFiresNothing under load in CI.
         foreach (var (name, value) in _last)
         {
-            File.WriteAllText(Path.Combine(MountPath, name), value + "\n");
+            var temp = Path.Combine(MountPath, $".{name}.tmp");
+            File.WriteAllText(temp, value + "\n", Encoding.UTF8);
+            File.Move(temp, Path.Combine(MountPath, name), overwrite: true);
         }
 
         return Task.CompletedTask;

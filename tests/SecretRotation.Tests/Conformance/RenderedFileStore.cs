@@ -25,11 +25,8 @@ internal sealed class RenderedFileStore(RenderedSecretsFormat format) : ISecretS
         return Task.CompletedTask;
     }
 
-    public Task TouchAsync()
-    {
-        File.WriteAllText(FilePath, Render(_last), Encoding.UTF8);
-        return Task.CompletedTask;
-    }
+    // Re-rendered as Vault Agent writes (temp file, then rename): an in-place rewrite could be read half-written under load.
+    public Task TouchAsync() => PublishAsync(_last);
 
     public Task BreakAsync()
     {
