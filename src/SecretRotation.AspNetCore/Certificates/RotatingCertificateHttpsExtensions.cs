@@ -71,6 +71,21 @@ public static class RotatingCertificateHttpsExtensions
         EnsureLoaded(certificate);
         https.ServerCertificate = null;
         https.ServerCertificateSelector = (_, _) => certificate.Current;
+        var configured = https.OnAuthenticate;
+        https.OnAuthenticate = (connection, ssl) =>
+        {
+            configured?.Invoke(connection, ssl);
+
+            // The selector alone makes SslStream build a certificate context in the handshake for each certificate it has
+            // not seen; on Linux under load, a handshake just after a rotation then failed now and then (the server closed
+            // it: EOF). Present the context built once per certificate instead, as UseHttpsWithRotatingCertificate does.
+            if (certificate.CurrentParsed is { } current)
+            {
+                ssl.ServerCertificateSelectionCallback = null;
+                ssl.ServerCertificate = null;
+                ssl.ServerCertificateContext = current.Context;
+            }
+        };
         return https;
     }
 

@@ -122,7 +122,14 @@ public sealed class KestrelTlsRotationScenarioTests
             }
             catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or IOException)
             {
-                result.Failures.Add(exception.GetType().Name + ": " + exception.Message);
+                // The inner exceptions say why a handshake failed (a TLS alert, a reset, an EOF); the outer one never does.
+                var reasons = new List<string>();
+                for (Exception? e = exception; e is not null && reasons.Count < 4; e = e.InnerException)
+                {
+                    reasons.Add(e.GetType().Name + ": " + e.Message);
+                }
+
+                result.Failures.Add($"{string.Join(" <- ", reasons)} (request {i} of this worker, Connection: close {request.Headers.ConnectionClose})");
             }
 
             result.Requests++;
