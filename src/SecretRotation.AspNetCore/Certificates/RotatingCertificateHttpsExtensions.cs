@@ -10,7 +10,7 @@ namespace Microsoft.AspNetCore.Hosting;
 public static class RotatingCertificateHttpsExtensions
 {
     /// <summary>
-    /// Sets <see cref="HttpsConnectionAdapterOptions.ServerCertificateSelector"/> to return the current certificate of the
+    /// Serves Kestrel's HTTPS with the current certificate (and chain) of the
     /// <see cref="RotatingCertificate"/> registered with <c>services.AddRotatingCertificate(certificateKey)</c>. Each new TLS
     /// handshake presents the certificate current at that moment; established connections carry on with the one they
     /// negotiated. Call it inside <c>ConfigureHttpsDefaults</c> or <c>ListenOptions.UseHttps(https =&gt; ...)</c> with
@@ -32,9 +32,9 @@ public static class RotatingCertificateHttpsExtensions
     /// Serves HTTPS on this endpoint with the <see cref="RotatingCertificate"/> registered with
     /// <c>services.AddRotatingCertificate(certificateKey)</c>, and with the chain that came with it (the intermediates of the
     /// PFX or PEM are sent in every handshake; the chain is built once per certificate, offline, not per handshake). Each new
-    /// handshake presents the certificate current at that moment; established connections carry on. Prefer it to
-    /// <see cref="UseRotatingCertificate(HttpsConnectionAdapterOptions, IServiceProvider, string)"/> for a certificate issued by
-    /// a CA through an intermediate (Key Vault's PFX and PEM include the chain).
+    /// handshake presents the certificate current at that moment; established connections carry on. Kestrel's
+    /// <see cref="HttpsConnectionAdapterOptions"/> do not apply on this path (use <paramref name="configure"/>); for them, use
+    /// <see cref="UseRotatingCertificate(HttpsConnectionAdapterOptions, IServiceProvider, string)"/>, which presents the same.
     /// </summary>
     /// <param name="listen">The endpoint.</param>
     /// <param name="certificateKey">The configuration key the certificate was registered with.</param>
@@ -59,7 +59,11 @@ public static class RotatingCertificateHttpsExtensions
         });
     }
 
-    /// <summary>Sets <see cref="HttpsConnectionAdapterOptions.ServerCertificateSelector"/> to return <paramref name="certificate"/>'s current certificate.</summary>
+    /// <summary>
+    /// Sets <see cref="HttpsConnectionAdapterOptions.ServerCertificateSelector"/> to return <paramref name="certificate"/>'s
+    /// current certificate, and <see cref="HttpsConnectionAdapterOptions.OnAuthenticate"/> (after any set before) to present
+    /// that certificate's context, built once per certificate with its chain.
+    /// </summary>
     /// <param name="https">Kestrel's HTTPS options.</param>
     /// <param name="certificate">The rotating certificate; its owner disposes it.</param>
     /// <returns>The same <paramref name="https"/>.</returns>
